@@ -1,0 +1,5 @@
+//! Pure domain logic: no database or web types here.
+
+pub mod claim;
+
+pub use claim::{ExtractedClaim, Measure, Qualifier, UNKNOWN_GROUP};
