@@ -1,5 +1,7 @@
 //! Pure domain logic: no database or web types here.
 
 pub mod claim;
+pub mod extract;
+pub mod linking;
 
 pub use claim::{ExtractedClaim, Measure, Qualifier, UNKNOWN_GROUP};

@@ -1,0 +1,1 @@
+//! Claim extraction (being built).

@@ -1,0 +1,1 @@
+//! Linking figures across sources (being built).
