@@ -1,0 +1,12 @@
+DROP TABLE audit_log;
+DROP TABLE place_aliases;
+DROP TABLE subject_aliases;
+DROP TABLE fact_members;
+DROP TABLE facts;
+DROP TABLE claims;
+DROP TABLE article_versions;
+DROP TABLE articles;
+DROP TABLE events;
+DROP TABLE sources;
+DROP TABLE outlets;
+DROP TABLE users;

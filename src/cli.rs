@@ -1,0 +1,229 @@
+//! The command line: `claimdb serve|migrate|db|import|extract|export|user`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::config::{AppSettings, DatabaseSettings, DEFAULT_MAX_BODY_BYTES};
+use crate::db::{self, embedded, Database};
+use crate::startup::Application;
+use crate::telemetry;
+
+#[derive(Debug, Parser)]
+#[command(name = "claimdb", version, about = "Claim-tracking and fact-check database")]
+pub struct Cli {
+    /// Home of the private PostgreSQL cluster, used when DATABASE_URL is unset.
+    #[arg(long, global = true, env = "CLAIMDB_DATA_DIR", default_value = "./claimdb-data")]
+    pub data_dir: PathBuf,
+
+    /// PostgreSQL connection URL; when set, no private cluster is provisioned.
+    #[arg(long, global = true, env = "DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web application.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "CLAIMDB_BIND", default_value = "127.0.0.1:8080")]
+        bind: String,
+        /// Largest accepted request body, in bytes.
+        #[arg(long, env = "CLAIMDB_MAX_BODY_BYTES", default_value_t = DEFAULT_MAX_BODY_BYTES)]
+        max_body_bytes: usize,
+    },
+    /// Apply pending database migrations.
+    Migrate,
+    /// Manage the private PostgreSQL cluster.
+    Db {
+        #[command(subcommand)]
+        action: DbAction,
+    },
+    /// Import .txt files (with optional NAME.json sidecars), folders of them, and .jsonl files.
+    Import {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// Extract the claims of one article file.
+    Extract {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+        file: PathBuf,
+    },
+    /// Export data as CSV on stdout.
+    Export {
+        #[arg(value_enum)]
+        what: ExportKind,
+    },
+    /// Manage user accounts.
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DbAction {
+    /// Start the cluster and keep it running after this command ends.
+    Start,
+    /// Stop a cluster started with `db start` (or any server on this data directory).
+    Stop,
+    /// Tell whether the cluster is running.
+    Status,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ExportKind {
+    Claims,
+    Conflicts,
+    Events,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserAction {
+    /// Add a user (password prompted, or read from stdin).
+    Add {
+        name: String,
+        #[arg(long, value_parser = ["admin", "reviewer"], default_value = "reviewer")]
+        role: String,
+    },
+}
+
+impl Cli {
+    fn database(&self) -> DatabaseSettings {
+        DatabaseSettings {
+            url: self.database_url.clone().filter(|u| !u.trim().is_empty()),
+            data_dir: self.data_dir.clone(),
+            pool_size: 10,
+        }
+    }
+}
+
+/// Parses the command line and runs it.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    telemetry::init_tracing("info,actix_server=warn");
+    match execute(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("claimdb: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn open(settings: &DatabaseSettings) -> anyhow::Result<Database> {
+    Ok(Database::open(
+        settings.url.as_deref(),
+        &settings.data_dir,
+        settings.pool_size,
+    )?)
+}
+
+fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
+    let settings = cli.database();
+    match cli.command {
+        Command::Serve {
+            bind,
+            max_body_bytes,
+        } => {
+            let database = open(&settings)?;
+            let app_settings = AppSettings {
+                bind,
+                max_body_bytes,
+            };
+            actix_web::rt::System::new().block_on(async {
+                let app = Application::build(&app_settings, database.pool.clone())?;
+                tracing::info!(
+                    port = app.port(),
+                    "claimdb listening on {}",
+                    app_settings.bind
+                );
+                app.run_until_stopped().await
+            })?;
+            drop(database);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Migrate => {
+            // Opening runs pending migrations; say how many were left.
+            let database = open(&settings)?;
+            let mut conn = database.pool.get()?;
+            let pending = db::run_migrations(&mut conn)?;
+            println!("migrations are up to date ({pending} applied now)");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Db { action } => db_command(&settings, action),
+        Command::Import { .. } => not_built("import"),
+        Command::Extract { .. } => not_built("extract"),
+        Command::Export { .. } => not_built("export"),
+        Command::User { .. } => not_built("user add"),
+    }
+}
+
+fn not_built(what: &str) -> anyhow::Result<ExitCode> {
+    eprintln!("claimdb: `{what}` is not built yet");
+    Ok(ExitCode::from(2))
+}
+
+fn db_command(settings: &DatabaseSettings, action: DbAction) -> anyhow::Result<ExitCode> {
+    if let Some(url) = &settings.url {
+        // With DATABASE_URL the server is someone else's: only report on it.
+        return match action {
+            DbAction::Status => match db::build_pool(url, 1).and_then(|pool| {
+                let mut conn = pool.get()?;
+                db::ping(&mut conn)?;
+                Ok(())
+            }) {
+                Ok(()) => {
+                    println!("DATABASE_URL is set: the server answers");
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => {
+                    println!("DATABASE_URL is set: the server does not answer ({e})");
+                    Ok(ExitCode::from(3))
+                }
+            },
+            DbAction::Start | DbAction::Stop => {
+                anyhow::bail!("DATABASE_URL is set: claimdb does not manage that server; unset it to use the private cluster")
+            }
+        };
+    }
+    let data_dir = &settings.data_dir;
+    match action {
+        DbAction::Start => {
+            let paths = embedded::start_detached(data_dir)?;
+            // Create the database and apply migrations now, so the first command finds them.
+            drop(open(settings)?);
+            println!(
+                "PostgreSQL is running for {} (socket in {}, log {})",
+                data_dir.display(),
+                paths.socket_dir.display(),
+                paths.log_file.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        DbAction::Stop => {
+            if embedded::stop_server(data_dir)? {
+                println!("PostgreSQL stopped for {}", data_dir.display());
+            } else {
+                println!("PostgreSQL was not running for {}", data_dir.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        DbAction::Status => {
+            let (text, code) = match embedded::status_of(data_dir) {
+                embedded::ClusterStatus::NotInitialised => ("not initialised".to_string(), 3),
+                embedded::ClusterStatus::Stopped => ("stopped".to_string(), 3),
+                embedded::ClusterStatus::Starting { pid } => (format!("starting (pid {pid})"), 3),
+                embedded::ClusterStatus::Running { pid } => (format!("running (pid {pid})"), 0),
+            };
+            println!("PostgreSQL for {}: {text}", data_dir.display());
+            Ok(ExitCode::from(code))
+        }
+    }
+}

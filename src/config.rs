@@ -1,0 +1,34 @@
+//! Run-time configuration, from the command line and the environment.
+
+use std::path::PathBuf;
+
+/// Default upper bound on a request body (an article as pasted, or an import line).
+pub const DEFAULT_MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+
+/// Where the data lives and how the database is reached.
+#[derive(Debug, Clone)]
+pub struct DatabaseSettings {
+    /// `DATABASE_URL`: when set, claimdb uses that server and provisions nothing.
+    pub url: Option<String>,
+    /// `CLAIMDB_DATA_DIR` / `--data-dir`: the private cluster's home when `url` is unset.
+    pub data_dir: PathBuf,
+    pub pool_size: u32,
+}
+
+/// How the web application behaves.
+#[derive(Debug, Clone)]
+pub struct AppSettings {
+    /// `host:port`; port 0 picks a free port (tests).
+    pub bind: String,
+    /// Largest accepted request body in bytes (`CLAIMDB_MAX_BODY_BYTES`).
+    pub max_body_bytes: usize,
+}
+
+impl Default for AppSettings {
+    fn default() -> Self {
+        AppSettings {
+            bind: "127.0.0.1:8080".into(),
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+        }
+    }
+}

@@ -1,0 +1,193 @@
+// @generated automatically by Diesel CLI.
+
+diesel::table! {
+    article_versions (id) {
+        id -> Int8,
+        article_id -> Int8,
+        number -> Int4,
+        body -> Text,
+        content_hash -> Text,
+        created_at -> Timestamptz,
+        submitted_by -> Nullable<Int8>,
+    }
+}
+
+diesel::table! {
+    articles (id) {
+        id -> Int8,
+        url -> Nullable<Text>,
+        outlet_id -> Nullable<Int8>,
+        language -> Text,
+        title -> Text,
+        published_at -> Nullable<Timestamptz>,
+        event_id -> Nullable<Int8>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> Int8,
+        user_id -> Nullable<Int8>,
+        at -> Timestamptz,
+        action -> Text,
+        entity -> Text,
+        entity_id -> Nullable<Int8>,
+        before -> Nullable<Jsonb>,
+        after -> Nullable<Jsonb>,
+    }
+}
+
+diesel::table! {
+    claims (id) {
+        id -> Int8,
+        article_version_id -> Int8,
+        event_id -> Nullable<Int8>,
+        position -> Int4,
+        value -> Int8,
+        value_max -> Nullable<Int8>,
+        qualifier -> Text,
+        measure -> Text,
+        group_key -> Text,
+        subject -> Nullable<Text>,
+        source_text -> Nullable<Text>,
+        source_id -> Nullable<Int8>,
+        span_start -> Int4,
+        span_end -> Int4,
+        quote -> Text,
+        part_of_id -> Nullable<Int8>,
+        status -> Text,
+        origin -> Text,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    events (id) {
+        id -> Int8,
+        title -> Text,
+        place_key -> Nullable<Text>,
+        place_name -> Nullable<Text>,
+        date_from -> Nullable<Date>,
+        date_to -> Nullable<Date>,
+        signature -> Jsonb,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    fact_members (fact_id, claim_id) {
+        fact_id -> Int8,
+        claim_id -> Int8,
+        role -> Text,
+        reason -> Text,
+    }
+}
+
+diesel::table! {
+    facts (id) {
+        id -> Int8,
+        event_id -> Int8,
+        measure -> Text,
+        group_key -> Text,
+        low -> Nullable<Int8>,
+        low_claim_id -> Nullable<Int8>,
+        best -> Nullable<Int8>,
+        best_claim_id -> Nullable<Int8>,
+        high -> Nullable<Int8>,
+        high_claim_id -> Nullable<Int8>,
+        is_conflict -> Bool,
+        status -> Text,
+        resolution_note -> Nullable<Text>,
+        resolved_by -> Nullable<Int8>,
+        resolved_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    outlets (id) {
+        id -> Int8,
+        name -> Text,
+        name_key -> Text,
+        homepage -> Nullable<Text>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    place_aliases (id) {
+        id -> Int8,
+        alias -> Text,
+        alias_key -> Text,
+        lang -> Text,
+        place_key -> Text,
+        parent_key -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    sources (id) {
+        id -> Int8,
+        source_key -> Text,
+        name -> Text,
+        kind -> Text,
+        aliases -> Array<Nullable<Text>>,
+        #[max_length = 1]
+        credibility -> Nullable<Bpchar>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    subject_aliases (id) {
+        id -> Int8,
+        alias -> Text,
+        alias_key -> Text,
+        lang -> Text,
+        group_key -> Text,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Int8,
+        username -> Text,
+        password_hash -> Text,
+        role -> Text,
+        created_at -> Timestamptz,
+        disabled_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::joinable!(article_versions -> articles (article_id));
+diesel::joinable!(article_versions -> users (submitted_by));
+diesel::joinable!(articles -> events (event_id));
+diesel::joinable!(articles -> outlets (outlet_id));
+diesel::joinable!(audit_log -> users (user_id));
+diesel::joinable!(claims -> article_versions (article_version_id));
+diesel::joinable!(claims -> events (event_id));
+diesel::joinable!(claims -> sources (source_id));
+diesel::joinable!(fact_members -> claims (claim_id));
+diesel::joinable!(fact_members -> facts (fact_id));
+diesel::joinable!(facts -> events (event_id));
+diesel::joinable!(facts -> users (resolved_by));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    article_versions,
+    articles,
+    audit_log,
+    claims,
+    events,
+    fact_members,
+    facts,
+    outlets,
+    place_aliases,
+    sources,
+    subject_aliases,
+    users,
+);

@@ -1,0 +1,46 @@
+//! Builds the web application: binds the listener (port 0 in tests) and owns the pool.
+
+use std::net::TcpListener;
+
+use actix_web::dev::Server;
+use actix_web::web::Data;
+use actix_web::{App, HttpServer};
+use tracing_actix_web::TracingLogger;
+
+use crate::config::AppSettings;
+use crate::db::DbPool;
+use crate::web::{configure, AppState};
+
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    /// Binds `settings.bind` and prepares the server; nothing is served until `run_until_stopped`.
+    pub fn build(settings: &AppSettings, pool: DbPool) -> std::io::Result<Self> {
+        let listener = TcpListener::bind(&settings.bind)?;
+        let port = listener.local_addr()?.port();
+        let state = Data::new(AppState::new(pool, settings.clone()));
+        let max_body = settings.max_body_bytes;
+        let server = HttpServer::new(move || {
+            App::new()
+                .wrap(TracingLogger::default())
+                .app_data(state.clone())
+                .configure(|cfg| configure(cfg, max_body))
+        })
+        .listen(listener)?
+        // SIGINT/SIGTERM: stop accepting, let requests in flight finish (graceful shutdown).
+        .shutdown_timeout(10)
+        .run();
+        Ok(Application { port, server })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
