@@ -11,10 +11,19 @@ use crate::startup::Application;
 use crate::telemetry;
 
 #[derive(Debug, Parser)]
-#[command(name = "claimdb", version, about = "Claim-tracking and fact-check database")]
+#[command(
+    name = "claimdb",
+    version,
+    about = "Claim-tracking and fact-check database"
+)]
 pub struct Cli {
     /// Home of the private PostgreSQL cluster, used when DATABASE_URL is unset.
-    #[arg(long, global = true, env = "CLAIMDB_DATA_DIR", default_value = "./claimdb-data")]
+    #[arg(
+        long,
+        global = true,
+        env = "CLAIMDB_DATA_DIR",
+        default_value = "./claimdb-data"
+    )]
     pub data_dir: PathBuf,
 
     /// PostgreSQL connection URL; when set, no private cluster is provisioned.

@@ -31,7 +31,11 @@ impl ArticleSummary {
 }
 
 /// Most recently added articles first.
-pub fn recent(conn: &mut PgConnection, limit: i64, offset: i64) -> QueryResult<Vec<ArticleSummary>> {
+pub fn recent(
+    conn: &mut PgConnection,
+    limit: i64,
+    offset: i64,
+) -> QueryResult<Vec<ArticleSummary>> {
     let version_count = article_versions::table
         .filter(article_versions::article_id.eq(articles::id))
         .count()

@@ -109,9 +109,13 @@ fn percent_encode_path(path: &Path) -> String {
 pub enum ClusterStatus {
     NotInitialised,
     Stopped,
-    Running { pid: i32 },
+    Running {
+        pid: i32,
+    },
     /// A postmaster.pid exists and its process lives, but the server is not (yet) ready.
-    Starting { pid: i32 },
+    Starting {
+        pid: i32,
+    },
 }
 
 /// The OS identity the server runs as.
@@ -357,7 +361,9 @@ fn server_command(program: &Path, user: Option<ServerUser>) -> Command {
         // HOME of root is unreadable for postgres; some tools look there.
         cmd.env("HOME", "/tmp");
     }
-    cmd.env_remove("PGDATA").env_remove("PGHOST").env_remove("PGPORT");
+    cmd.env_remove("PGDATA")
+        .env_remove("PGHOST")
+        .env_remove("PGPORT");
     cmd.current_dir("/");
     cmd
 }
@@ -474,7 +480,10 @@ fn read_pid_file(paths: &ClusterPaths) -> Option<(i32, String)> {
         .ok()?;
     let lines: Vec<&str> = text.lines().collect();
     let pid = lines.first()?.trim().parse::<i32>().ok()?;
-    let state = lines.get(7).map(|s| s.trim().to_string()).unwrap_or_default();
+    let state = lines
+        .get(7)
+        .map(|s| s.trim().to_string())
+        .unwrap_or_default();
     Some((pid, state))
 }
 
@@ -660,7 +669,9 @@ fn locate(data_dir: &Path, user: Option<ServerUser>) -> Result<PathBuf, Embedded
             fallback.clone(),
             io::Error::other(format!(
                 "{e} (needed because: {})",
-                problem.map(|p| p.to_string()).unwrap_or_else(|| "the socket path is too long".into())
+                problem
+                    .map(|p| p.to_string())
+                    .unwrap_or_else(|| "the socket path is too long".into())
             )),
         )
     })?;

@@ -3,6 +3,7 @@
 pub mod articles;
 pub mod embedded;
 pub mod schema;
+pub mod testing;
 
 use std::path::Path;
 
@@ -117,9 +118,10 @@ pub fn create_database_if_missing(
         exists: bool,
     }
     let mut conn = PgConnection::establish(maintenance_url)?;
-    let found = diesel::sql_query("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1) AS exists")
-        .bind::<Text, _>(name)
-        .get_result::<Exists>(&mut conn)?;
+    let found =
+        diesel::sql_query("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1) AS exists")
+            .bind::<Text, _>(name)
+            .get_result::<Exists>(&mut conn)?;
     if found.exists {
         return Ok(false);
     }

@@ -39,9 +39,10 @@ impl AppError {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-            AppError::Db(_) | AppError::Render(_) | AppError::Blocking(_) | AppError::Unexpected(_) => {
-                StatusCode::INTERNAL_SERVER_ERROR
-            }
+            AppError::Db(_)
+            | AppError::Render(_)
+            | AppError::Blocking(_)
+            | AppError::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 

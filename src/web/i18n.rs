@@ -157,9 +157,16 @@ mod tests {
         let mut ar_keys: Vec<_> = ar.labels.keys().collect();
         en_keys.sort();
         ar_keys.sort();
-        assert_eq!(en_keys, ar_keys, "en.toml and ar.toml must define the same labels");
-        assert!(include_str!("messages/en.toml").parse::<toml::Table>().is_ok());
-        assert!(include_str!("messages/ar.toml").parse::<toml::Table>().is_ok());
+        assert_eq!(
+            en_keys, ar_keys,
+            "en.toml and ar.toml must define the same labels"
+        );
+        assert!(include_str!("messages/en.toml")
+            .parse::<toml::Table>()
+            .is_ok());
+        assert!(include_str!("messages/ar.toml")
+            .parse::<toml::Table>()
+            .is_ok());
     }
 
     #[test]
@@ -171,7 +178,11 @@ mod tests {
             ("fr, de", None),
         ];
         for (header, want) in cases {
-            assert_eq!(Lang::from_accept_language(header), want, "header {header:?}");
+            assert_eq!(
+                Lang::from_accept_language(header),
+                want,
+                "header {header:?}"
+            );
         }
     }
 

@@ -1,0 +1,68 @@
+//! `spawn_app()`: the application on a free port against a fresh database of its own.
+
+use claimdb::config::AppSettings;
+use claimdb::db::{self, DbPool};
+use claimdb::startup::Application;
+
+pub struct TestApp {
+    pub address: String,
+    #[allow(dead_code)] // used by tests that inspect the database directly
+    pub pool: DbPool,
+    pub client: reqwest::Client,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request failed")
+    }
+
+    /// GET with an `Accept-Language` header.
+    pub async fn get_in(&self, path: &str, accept_language: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .header("Accept-Language", accept_language)
+            .send()
+            .await
+            .expect("request failed")
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(AppSettings {
+        bind: "127.0.0.1:0".into(),
+        ..AppSettings::default()
+    })
+    .await
+}
+
+pub async fn spawn_app_with(settings: AppSettings) -> TestApp {
+    if std::env::var("TEST_LOG").is_ok() {
+        claimdb::telemetry::init_tracing("debug");
+    }
+    let url = tokio::task::spawn_blocking(db::testing::fresh_database)
+        .await
+        .expect("database task panicked")
+        .expect("cannot create a test database");
+    let pool = db::build_pool(&url, 5).expect("cannot build the pool");
+    let app = Application::build(&settings, pool.clone()).expect("cannot build the app");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .build()
+        .expect("cannot build the client");
+    TestApp {
+        address,
+        pool,
+        client,
+    }
+}
