@@ -5,3 +5,6 @@ pub mod extract;
 pub mod linking;
 
 pub use claim::{ExtractedClaim, Measure, Qualifier, UNKNOWN_GROUP};
+pub mod diff;
+pub mod language;
+pub mod submission;

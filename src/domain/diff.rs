@@ -1,0 +1,1 @@
+//! Version diffs (being built).
