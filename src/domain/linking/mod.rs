@@ -1,1 +1,6 @@
-//! Linking figures across sources (being built).
+//! Linking figures across sources.
+pub mod gazetteer;
+pub mod matcher;
+pub mod normalize;
+pub mod dates;
+pub mod sources;

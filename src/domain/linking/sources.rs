@@ -1,0 +1,309 @@
+//! Who a figure comes from: canonical source keys from a shipped alias file (`sources.toml`),
+//! and in-article resolution of short references ("the ministry", "الوزارة", "l'ONG").
+
+use super::matcher::{MatchOptions, PhraseMatcher};
+use super::normalize::{fold, is_arabic_text, strip_arabic_article};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeSet, HashSet};
+use std::sync::OnceLock;
+
+/// The source directory shipped with the crate (TOML text).
+pub const BUILTIN_SOURCES: &str = include_str!("sources.toml");
+
+/// A kind of source ("ministry", "monitor") and the generic words that name it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceKind {
+    pub key: String,
+    pub names: Vec<String>,
+}
+
+/// A canonical source.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceEntry {
+    pub key: String,
+    pub name: String,
+    #[serde(default)]
+    pub kinds: Vec<String>,
+    pub names: Vec<String>,
+}
+
+/// The whole data file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourcesData {
+    #[serde(default)]
+    pub filler: Vec<String>,
+    pub kinds: Vec<SourceKind>,
+    pub sources: Vec<SourceEntry>,
+}
+
+/// Errors reading source data.
+#[derive(Debug, thiserror::Error)]
+pub enum SourcesError {
+    #[error("source data is not valid TOML: {0}")]
+    Toml(#[from] toml::de::Error),
+    #[error("source {0:?} is listed twice")]
+    Duplicate(String),
+}
+
+/// A resolved attribution.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct SourceRef {
+    /// Canonical key: a directory key ("sohr"), `x:<folded text>` for an unlisted source, or
+    /// `kind:<kind>` for a short reference that found nothing to resolve to.
+    pub key: String,
+    /// Human-readable name.
+    pub name: String,
+}
+
+/// How an attribution text reads before in-article resolution.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Attribution {
+    /// A listed source.
+    Known { index: usize },
+    /// A full but unlisted name, with the kinds its words name.
+    Named { key: String, kinds: BTreeSet<String> },
+    /// Only generic words ("the ministry"): resolve in the article.
+    Short { kinds: BTreeSet<String>, folded: String },
+}
+
+/// Canonical sources, kinds and the matchers over their aliases.
+#[derive(Debug, Clone)]
+pub struct SourceDirectory {
+    data: SourcesData,
+    sources: PhraseMatcher,
+    kinds: PhraseMatcher,
+    filler: HashSet<String>,
+}
+
+/// Folds a name for keys: `fold`, then leading articles dropped and Arabic articles stripped.
+pub fn normalize_name(text: &str) -> String {
+    let f = fold(text);
+    let words: Vec<&str> = f.split(' ').filter(|w| !w.is_empty()).collect();
+    let mut start = 0;
+    while start < words.len()
+        && matches!(words[start], "the" | "a" | "an" | "le" | "la" | "les" | "l" | "el" | "los" | "las" | "il" | "lo" | "gli" | "o" | "os" | "as" | "un" | "une" | "una" | "um" | "uma")
+    {
+        start += 1;
+    }
+    words[start..]
+        .iter()
+        .map(|w| if is_arabic_text(w) { strip_arabic_article(w) } else { w })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+impl SourceDirectory {
+    /// Parses source TOML (the format of `sources.toml`).
+    pub fn from_toml(text: &str) -> Result<Self, SourcesError> {
+        Self::from_data(toml::from_str(text)?)
+    }
+
+    /// Builds a directory from data (e.g. as stored and edited in the database).
+    pub fn from_data(data: SourcesData) -> Result<Self, SourcesError> {
+        let mut seen = HashSet::new();
+        for s in &data.sources {
+            if !seen.insert(s.key.clone()) {
+                return Err(SourcesError::Duplicate(s.key.clone()));
+            }
+        }
+        let opts = MatchOptions { arabic_article: true, arabic_suffix: false };
+        let sources = PhraseMatcher::new(
+            data.sources.iter().enumerate().flat_map(|(i, s)| s.names.iter().map(move |n| (n.as_str(), i))),
+            opts,
+        );
+        let kinds = PhraseMatcher::new(
+            data.kinds.iter().enumerate().flat_map(|(i, k)| k.names.iter().map(move |n| (n.as_str(), i))),
+            opts,
+        );
+        let filler = data.filler.iter().map(|f| fold(f)).collect();
+        Ok(SourceDirectory { data, sources, kinds, filler })
+    }
+
+    /// The shipped directory, parsed once.
+    pub fn builtin() -> &'static SourceDirectory {
+        static BUILTIN: OnceLock<SourceDirectory> = OnceLock::new();
+        // The embedded data is checked by the `builtin_sources_parse` test.
+        BUILTIN.get_or_init(|| SourceDirectory::from_toml(BUILTIN_SOURCES).expect("embedded sources.toml is valid"))
+    }
+
+    pub fn data(&self) -> &SourcesData {
+        &self.data
+    }
+
+    /// The listed source with this key.
+    pub fn entry(&self, key: &str) -> Option<&SourceEntry> {
+        self.data.sources.iter().find(|s| s.key == key)
+    }
+
+    /// Reads one attribution text on its own (no article context).
+    pub fn classify(&self, raw: &str) -> Attribution {
+        let folded = fold(raw);
+        if let Some(m) = self.sources.find_folded(&folded).into_iter().max_by_key(|m| m.end - m.start) {
+            return Attribution::Known { index: m.payload };
+        }
+        let kind_matches = self.kinds.find_folded(&folded);
+        let kinds: BTreeSet<String> = kind_matches.iter().map(|m| self.data.kinds[m.payload].key.clone()).collect();
+        // what is left once kind words and filler are taken out
+        let mut rest = String::new();
+        let mut last = 0;
+        for m in &kind_matches {
+            rest.push_str(&folded[last..m.start]);
+            rest.push(' ');
+            last = m.end;
+        }
+        rest.push_str(&folded[last..]);
+        let substantive = rest
+            .split(' ')
+            .filter(|w| !w.is_empty())
+            .filter(|w| !self.filler.contains(*w) && !self.filler.contains(strip_arabic_article(w)))
+            .count();
+        // two-word fillers ("porte parole")
+        let substantive = if substantive > 0 {
+            let mut r = format!(" {} ", rest.split_whitespace().collect::<Vec<_>>().join(" "));
+            for f in self.filler.iter().filter(|f| f.contains(' ')) {
+                r = r.replace(&format!(" {f} "), " ");
+            }
+            r.split(' ')
+                .filter(|w| !w.is_empty())
+                .filter(|w| !self.filler.contains(*w) && !self.filler.contains(strip_arabic_article(w)))
+                .count()
+        } else {
+            0
+        };
+        if !kinds.is_empty() && substantive == 0 {
+            Attribution::Short { kinds, folded }
+        } else {
+            Attribution::Named { key: format!("x:{}", normalize_name(raw)), kinds }
+        }
+    }
+
+    /// Resolves one attribution with no article context.
+    pub fn resolve_one(&self, raw: &str) -> SourceRef {
+        self.resolve_article(&[Some(raw)]).into_iter().next().flatten().unwrap_or_else(|| SourceRef {
+            key: format!("x:{}", normalize_name(raw)),
+            name: raw.trim().to_string(),
+        })
+    }
+
+    /// Resolves the attributions of one article, given in text order (`None` for a figure in
+    /// the outlet's own voice, which stays `None`). A short reference resolves to the most
+    /// recent earlier source of one of its kinds, else the first later one, else `kind:<kind>`.
+    pub fn resolve_article(&self, raws: &[Option<&str>]) -> Vec<Option<SourceRef>> {
+        let classified: Vec<Option<Attribution>> = raws.iter().map(|r| r.map(|r| self.classify(r))).collect();
+        let full = |i: usize| -> Option<(SourceRef, BTreeSet<String>)> {
+            let raw = raws[i]?;
+            match classified[i].as_ref()? {
+                Attribution::Known { index } => {
+                    let e = &self.data.sources[*index];
+                    Some((SourceRef { key: e.key.clone(), name: e.name.clone() }, e.kinds.iter().cloned().collect()))
+                }
+                Attribution::Named { key, kinds } => {
+                    Some((SourceRef { key: key.clone(), name: raw.trim().to_string() }, kinds.clone()))
+                }
+                Attribution::Short { .. } => None,
+            }
+        };
+        let mut anchors: Vec<(SourceRef, BTreeSet<String>)> = Vec::new();
+        let mut out = Vec::with_capacity(raws.len());
+        for i in 0..raws.len() {
+            let (Some(raw), Some(class)) = (raws[i], classified[i].as_ref()) else {
+                out.push(None);
+                continue;
+            };
+            let Attribution::Short { kinds, folded } = class else {
+                let resolved = full(i);
+                if let Some(a) = &resolved {
+                    anchors.push(a.clone());
+                }
+                out.push(resolved.map(|(r, _)| r));
+                continue;
+            };
+            let short_name = normalize_name(folded);
+            let fits = |r: &SourceRef, ks: &BTreeSet<String>| {
+                !ks.is_disjoint(kinds) || normalize_name(&r.name).contains(&short_name)
+            };
+            let found = anchors
+                .iter()
+                .rev()
+                .find(|(r, ks)| fits(r, ks))
+                .map(|(r, _)| r.clone())
+                .or_else(|| (i + 1..raws.len()).filter_map(full).find(|(r, ks)| fits(r, ks)).map(|(r, _)| r));
+            let resolved = found.unwrap_or_else(|| {
+                let kind = kinds.iter().find(|k| k.as_str() != "source").or_else(|| kinds.iter().next());
+                let r = SourceRef {
+                    key: format!("kind:{}", kind.map_or("source", |k| k.as_str())),
+                    name: raw.trim().to_string(),
+                };
+                anchors.push((r.clone(), kinds.clone()));
+                r
+            });
+            out.push(Some(resolved));
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(raw: &str) -> String {
+        SourceDirectory::builtin().resolve_one(raw).key
+    }
+
+    #[test]
+    fn builtin_sources_parse() {
+        let d = SourceDirectory::from_toml(BUILTIN_SOURCES).unwrap();
+        assert!(d.data().sources.len() > 40);
+        assert!(d.entry("sohr").is_some());
+    }
+
+    #[test]
+    fn aliases_in_every_language_reach_one_key() {
+        for raw in [
+            "The Syrian Observatory for Human Rights",
+            "المرصد السوري لحقوق الانسان",
+            "A Britain-based war monitor",
+            "L'Observatoire syrien des droits de l'homme (OSDH)",
+            "una ONG con sede en el Reino Unido",
+        ] {
+            assert_eq!(key(raw), "sohr", "{raw}");
+        }
+        for raw in ["the White Helmets rescue group", "الدفاع المدني السوري", "les Casques blancs", "los Cascos Blancos"] {
+            assert_eq!(key(raw), "white_helmets", "{raw}");
+        }
+        assert_eq!(key("وزارة الدفاع الروسية"), "ru_mod");
+        assert_eq!(key("the Russian Defence Ministry"), "ru_mod");
+        assert_eq!(key("وكالة الأنباء الرسمية (سانا)"), "sana");
+        assert_eq!(key("Syria's state news agency SANA"), "sana");
+    }
+
+    #[test]
+    fn unknown_sources_get_a_key_from_their_folded_text() {
+        assert_eq!(key("local medics"), "x:local medics");
+        assert_eq!(key("Haider al-Mansouri"), "x:haider al mansouri");
+        assert_eq!(key("قيادة شرطة البصرة"), key("قيادة شرطة البصرة"));
+    }
+
+    #[test]
+    fn short_references_resolve_to_the_latest_fuller_source_in_the_article() {
+        let d = SourceDirectory::builtin();
+        let got = d.resolve_article(&[Some("وزارة الدفاع الروسية"), None, Some("الوزارة"), Some("the ministry")]);
+        let keys: Vec<Option<String>> = got.into_iter().map(|r| r.map(|r| r.key)).collect();
+        assert_eq!(keys, vec![Some("ru_mod".into()), None, Some("ru_mod".into()), Some("ru_mod".into())]);
+        // a headline's "monitor says" resolves forward
+        let got = d.resolve_article(&[Some("monitor"), Some("the Syrian Observatory for Human Rights")]);
+        assert_eq!(got[0].as_ref().map(|r| r.key.as_str()), Some("sohr"));
+        // "The source" goes back to the anonymous military source
+        let got = d.resolve_article(&[Some("a military source"), Some("The source")]);
+        assert_eq!(got[0], got[1]);
+        // a spokesman for a kind resolves to the named source of that kind
+        let got = d.resolve_article(&[Some("los Cascos Blancos"), Some("Un portavoz del grupo de rescate")]);
+        assert_eq!(got[1].as_ref().map(|r| r.key.as_str()), Some("white_helmets"));
+        // Police after the Internal Security Forces
+        let got = d.resolve_article(&[Some("the Internal Security Forces"), Some("Police")]);
+        assert_eq!(got[1].as_ref().map(|r| r.key.as_str()), Some("lb_isf"));
+        // nothing to resolve to
+        assert_eq!(d.resolve_one("the ministry").key, "kind:ministry");
+    }
+}
