@@ -1,1 +1,60 @@
-//! Claim extraction (being built).
+//! Claim extraction: reads an article as pasted (headline first, page chrome included) and
+//! returns every figure it gives for how many people or things an event affected, with its
+//! qualifier, measure, group, source and the figure it is part of.
+//!
+//! The engine is language-neutral; languages are data (`lang/*.toml`), and so are the actor
+//! groups (`subjects.toml`, loaded into the database and editable there). Pure: no database or
+//! web types. Linear in the input: one tokenizer pass, one lexicon lookup per word (with its
+//! Arabic clitic readings), then bounded windows around each figure.
+
+mod attribution;
+mod doc;
+mod engine;
+mod lexicon;
+mod measures;
+mod numbers;
+mod subjects;
+mod text;
+mod tokens;
+
+#[cfg(test)]
+mod tests;
+
+pub use subjects::{default_subject_lexicon, SubjectAlias};
+pub use text::normalize_alias;
+
+use crate::domain::claim::ExtractedClaim;
+use std::sync::LazyLock;
+
+/// The language lexicons compiled once for the process.
+pub(crate) static LEXICON: LazyLock<lexicon::Lexicon> = LazyLock::new(|| lexicon::Lexicon::build(&lexicon::LANGUAGES));
+
+/// A claim extractor: the language lexicons plus a subject lexicon. Cheap to share (`Send +
+/// Sync`); build a new one when the subject lexicon changes.
+pub struct Extractor {
+    lexicon: &'static lexicon::Lexicon,
+    subjects: subjects::SubjectMatcher,
+}
+
+impl Extractor {
+    /// The default language lexicons and the given subject lexicon.
+    pub fn new(subjects: Vec<SubjectAlias>) -> Self {
+        Extractor { lexicon: &LEXICON, subjects: subjects::SubjectMatcher::new(&subjects) }
+    }
+
+    /// The default language lexicons and the shipped subject lexicon.
+    pub fn with_default_lexicons() -> Self {
+        Self::new(default_subject_lexicon())
+    }
+
+    /// Every claim in `text`, in text order. Never panics; offsets are on char boundaries.
+    pub fn extract(&self, text: &str) -> Vec<ExtractedClaim> {
+        engine::extract(self.lexicon, &self.subjects, text)
+    }
+}
+
+impl std::fmt::Debug for Extractor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Extractor").field("groups", &self.subjects.groups).finish()
+    }
+}

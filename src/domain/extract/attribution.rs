@@ -1,0 +1,199 @@
+//! Who said it: reported-speech markers ("said", "according to", "قال", "بحسب", "نقلت عن")
+//! and the noun phrase naming the source; continuations ("added", "وأضاف") keep the
+//! previous source.
+
+use super::doc::Doc;
+use super::lexicon::{AttrKind, Kind};
+use std::ops::Range;
+
+/// A reported-speech marker with the source it names (resolved in document order).
+#[derive(Debug, Clone)]
+pub(crate) struct Marker {
+    pub tok: usize,
+    pub sent: usize,
+    pub source: Option<String>,
+}
+
+/// Punctuation that may sit inside a name: apostrophes, brackets, quotes.
+fn inner_punct(doc: &Doc, i: usize) -> bool {
+    doc.t.raw(i).chars().next().is_some_and(|c| matches!(c, '\'' | '’' | '(' | ')' | '"' | '“' | '”' | '«' | '»' | '&'))
+}
+
+fn is_comma(doc: &Doc, i: usize) -> bool {
+    doc.is_punct(i) && matches!(doc.t.raw(i), "," | "،")
+}
+
+fn blocks_np(doc: &Doc, i: usize, nums: &[bool]) -> bool {
+    nums[i] || doc.has(i, |k| matches!(k, Kind::Measure(_) | Kind::Attr(_) | Kind::Qual(_) | Kind::DenyVerb))
+}
+
+/// A segment read backwards from `end` (exclusive) to a boundary. `None` when it runs into a
+/// figure or another marker (then it is a clause, not a name). The flag says it opens with
+/// an appositive or relative word right after a comma ("a Britain-based monitor", "que …").
+fn back_segment(doc: &Doc, end: usize, start: usize, nums: &[bool], loose: bool) -> Option<(usize, bool)> {
+    let mut j = end;
+    let mut count = 0;
+    while j > start {
+        let k = j - 1;
+        if doc.is_punct(k) && !inner_punct(doc, k) {
+            break;
+        }
+        if blocks_np(doc, k, nums) {
+            return None;
+        }
+        if doc.has(k, |x| x == Kind::Appositive) && (k == start || is_comma(doc, k - 1)) {
+            return Some((k, true));
+        }
+        if doc.has(k, |x| matches!(x, Kind::Clause | Kind::Discourse)) || (!loose && doc.has(k, |x| x == Kind::Conj)) {
+            break;
+        }
+        count += 1;
+        if count > 20 {
+            return None;
+        }
+        j = k;
+    }
+    Some((j, false))
+}
+
+fn trim_np(doc: &Doc, r: Range<usize>) -> Option<Range<usize>> {
+    let (mut a, mut b) = (r.start, r.end);
+    while a < b && (doc.is_punct(a) && !matches!(doc.t.raw(a), "(" | "«" | "“" | "\"")) {
+        a += 1;
+    }
+    while a < b && doc.is_punct(b - 1) && !matches!(doc.t.raw(b - 1), ")" | "»" | "”" | "\"") {
+        b -= 1;
+    }
+    if a >= b {
+        return None;
+    }
+    if b - a == 1 && doc.has(a, |k| matches!(k, Kind::Pronoun | Kind::Function | Kind::Stop)) {
+        return None;
+    }
+    if (a..b).all(|i| !doc.is_word(i) || doc.has(i, |k| matches!(k, Kind::Pronoun | Kind::Aux | Kind::Function))) {
+        return None;
+    }
+    Some(a..b)
+}
+
+/// The name before a verb: "the Ministry of Local Administration said", "X, a monitor, said".
+fn backward_np(doc: &Doc, verb: usize, sent: &Range<usize>, nums: &[bool]) -> Option<Range<usize>> {
+    let mut j = verb;
+    while j > sent.start && doc.has(j - 1, |k| k == Kind::Aux) && !doc.has(j - 1, |k| k == Kind::Pronoun) {
+        j -= 1;
+    }
+    if j > sent.start && doc.has(j - 1, |k| k == Kind::Pronoun) {
+        return None;
+    }
+    let comma_skipped = j > sent.start && is_comma(doc, j - 1);
+    let end = if comma_skipped { j - 1 } else { j };
+    let (seg, appositive) = back_segment(doc, end, sent.start, nums, comma_skipped)?;
+    if comma_skipped && !appositive {
+        return None;
+    }
+    if appositive && seg > sent.start && is_comma(doc, seg - 1) {
+        if let Some((head, _)) = back_segment(doc, seg - 1, sent.start, nums, false) {
+            return trim_np(doc, head..end);
+        }
+    }
+    trim_np(doc, seg..end)
+}
+
+/// The name after a verb or preposition: "قال الدفاع المدني السوري إن", "according to X".
+/// Also returns where it stopped at a "via" word ("نقلت X عن Y").
+fn forward_np(doc: &Doc, from: usize, sent: &Range<usize>, nums: &[bool]) -> (Option<Range<usize>>, Option<usize>) {
+    let mut a = from;
+    while a < sent.end && !nums[a] && doc.has(a, |k| matches!(k, Kind::Attr(_) | Kind::Aux)) {
+        a += doc.find(a, |k| matches!(k, Kind::Attr(_) | Kind::Aux)).map_or(1, |m| m.len as usize);
+    }
+    let mut j = a;
+    let mut via = None;
+    while j < sent.end && j - a < 12 {
+        if doc.is_punct(j) && !inner_punct(doc, j) {
+            break;
+        }
+        if doc.has(j, |k| k == Kind::QuoteVia) {
+            via = Some(j);
+            break;
+        }
+        if blocks_np(doc, j, nums) || doc.has(j, |k| matches!(k, Kind::Stop | Kind::Clause | Kind::Conj | Kind::Month | Kind::Label | Kind::DenyVerb)) {
+            break;
+        }
+        j += 1;
+    }
+    (trim_np(doc, a..j), via)
+}
+
+/// The subject at the start of a sentence, for participles ("X, a monitor, disputed …, saying").
+fn sentence_subject(doc: &Doc, sent: &Range<usize>, nums: &[bool]) -> Option<Range<usize>> {
+    let mut a = sent.start;
+    while let Some(m) = doc.find(a, |k| k == Kind::Discourse) {
+        a += m.len as usize;
+        while a < sent.end && doc.is_punct(a) {
+            a += 1;
+        }
+    }
+    let mut j = a;
+    while j < sent.end && !is_comma(doc, j) && j - a < 12 {
+        if blocks_np(doc, j, nums) {
+            return None;
+        }
+        j += 1;
+    }
+    let mut end = j;
+    if j + 1 < sent.end && is_comma(doc, j) && doc.has(j + 1, |k| k == Kind::Appositive) {
+        let mut k = j + 1;
+        while k < sent.end && !is_comma(doc, k) && k - j < 16 {
+            k += 1;
+        }
+        end = k;
+    }
+    trim_np(doc, a..end)
+}
+
+/// Finds every marker in the text and resolves the source each names.
+pub(crate) fn resolve_markers(doc: &Doc, nums: &[bool]) -> Vec<Marker> {
+    let mut out: Vec<Marker> = Vec::new();
+    let mut last: Option<String> = None;
+    for (si, sent) in doc.t.sents.iter().enumerate() {
+        let first_in_sentence = out.len();
+        let mut i = sent.start;
+        while i < sent.end {
+            let Some(m) = doc.find(i, |k| matches!(k, Kind::Attr(_))) else {
+                i += 1;
+                continue;
+            };
+            let Kind::Attr(kind) = m.kind else { break };
+            let after = i + m.len as usize;
+            let prev_here = out[first_in_sentence..].iter().rev().find_map(|mk| mk.source.clone());
+            let np = match kind {
+                AttrKind::Before => backward_np(doc, i, sent, nums).or_else(|| forward_np(doc, after, sent, nums).0),
+                AttrKind::After => forward_np(doc, after, sent, nums).0.or_else(|| backward_np(doc, i, sent, nums)),
+                AttrKind::Quote => {
+                    let (np, via) = forward_np(doc, after, sent, nums);
+                    match via {
+                        Some(v) => forward_np(doc, v + 1, sent, nums).0.or(np),
+                        None => np,
+                    }
+                }
+                AttrKind::Continuation => forward_np(doc, after, sent, nums).0.or_else(|| backward_np(doc, i, sent, nums)),
+                AttrKind::Participle => None,
+            };
+            let source = match np {
+                Some(r) => Some(doc.span_text(r.start, r.end).to_string()),
+                None => match kind {
+                    AttrKind::Participle => {
+                        prev_here.or_else(|| sentence_subject(doc, sent, nums).map(|r| doc.span_text(r.start, r.end).to_string())).or_else(|| last.clone())
+                    }
+                    _ => prev_here.or_else(|| last.clone()),
+                },
+            };
+            if source.is_some() {
+                last.clone_from(&source);
+            }
+            out.push(Marker { tok: i, sent: si, source });
+            i = after;
+        }
+    }
+    out
+}

@@ -1,0 +1,348 @@
+//! Puts the pieces together: figures, qualifiers, parts, measures, groups, sources, denials.
+
+use super::attribution::{resolve_markers, Marker};
+use super::doc::Doc;
+use super::lexicon::{Kind, Lexicon, NounClass};
+use super::measures::{find_cue, Cue};
+use super::numbers::{find_numbers, NumExpr};
+use super::subjects::SubjectMatcher;
+use crate::domain::claim::{ExtractedClaim, Measure, Qualifier, UNKNOWN_GROUP};
+use std::ops::Range;
+
+struct Draft {
+    claim: ExtractedClaim,
+    sent: usize,
+    line: u32,
+    tok_e: usize,
+    expr: Option<usize>,
+    parent: Option<usize>,
+    /// The group came from a name in the text, not from a default.
+    explicit: bool,
+}
+
+/// What the words after a figure say about whom it counts.
+#[derive(Default)]
+struct NounPhrase {
+    alias: Option<String>,
+    hostile: bool,
+    /// The class of the first noun; `None` inside for a noun of no known class.
+    head: Option<Option<NounClass>>,
+    text: Option<Range<usize>>,
+}
+
+fn scan_noun_phrase(doc: &Doc, lx: &Lexicon, subj: &SubjectMatcher, from: usize, sent: &Range<usize>, nums: &[bool], skip_num: usize) -> NounPhrase {
+    let mut np = NounPhrase::default();
+    let mut j = from;
+    let mut words = 0;
+    while j < sent.end && words < 6 {
+        if nums[j] && j != skip_num {
+            break;
+        }
+        if doc.is_punct(j) {
+            if matches!(doc.t.raw(j), "«" | "»" | "“" | "”" | "\"") {
+                j += 1;
+                continue;
+            }
+            break;
+        }
+        if let Some(m) = doc.find(j, |k| k == Kind::PartAfter) {
+            j += m.len as usize;
+            continue;
+        }
+        if doc.has(j, |k| matches!(k, Kind::Stop | Kind::Clause | Kind::Conj | Kind::Attr(_) | Kind::Neutral | Kind::PartBefore | Kind::PartAmong)) && j != skip_num {
+            break;
+        }
+        words += 1;
+        if let Some((g, len)) = subj.match_at(doc, j) {
+            let r = j..j + len;
+            if g != UNKNOWN_GROUP {
+                np.alias = Some(g.to_string());
+                np.text = Some(r);
+                return np;
+            }
+            np.head.get_or_insert(None);
+            np.text.get_or_insert(r);
+            j += len;
+            continue;
+        }
+        let is_measure = doc.has(j, |k| matches!(k, Kind::Measure(_)));
+        match lx.noun_class(doc.t.norm(j)) {
+            Some(c) if !is_measure || c != NounClass::Generic => {
+                np.hostile |= c == NounClass::Hostile;
+                np.head.get_or_insert(Some(c));
+                np.text.get_or_insert(j..j + 1);
+            }
+            _ => {
+                let function = is_measure || doc.has(j, |k| matches!(k, Kind::Function | Kind::Qual(_) | Kind::QualAfter(_) | Kind::Aux));
+                if !function && j != skip_num {
+                    np.head.get_or_insert(None);
+                    np.text.get_or_insert(j..j + 1);
+                }
+            }
+        }
+        j += 1;
+    }
+    np
+}
+
+fn context_group(doc: &Doc, lx: &Lexicon) -> Option<String> {
+    let mut counts = vec![(0usize, false); lx.context_groups.len()];
+    for i in 0..doc.len() {
+        for m in doc.at(i) {
+            if let Kind::Context(g) = m.kind {
+                let c = &mut counts[g as usize];
+                c.0 += 1;
+                c.1 |= doc.t.toks[i].line == doc.t.toks[0].line;
+            }
+        }
+    }
+    counts
+        .iter()
+        .enumerate()
+        .filter(|(_, (n, head))| *head || *n >= 2)
+        .max_by_key(|(_, (n, _))| *n)
+        .map(|(g, _)| lx.context_groups[g].clone())
+}
+
+/// The source for a figure at token `at`: the nearest marker in its sentence, else the last
+/// one earlier in the same paragraph (line).
+fn source_for(doc: &Doc, markers: &[Marker], sent: usize, at: usize) -> Option<String> {
+    let here = markers.iter().filter(|m| m.sent == sent && m.source.is_some()).min_by_key(|m| m.tok.abs_diff(at));
+    if let Some(m) = here {
+        return m.source.clone();
+    }
+    let line = doc.t.toks[at].line;
+    markers.iter().rev().find(|m| m.sent < sent && m.source.is_some() && doc.t.toks[m.tok].line == line).and_then(|m| m.source.clone())
+}
+
+fn source_group<'a>(doc: &Doc, subj: &'a SubjectMatcher, markers: &[Marker], sent: usize, at: usize) -> Option<&'a str> {
+    let src = source_for(doc, markers, sent, at)?;
+    let sdoc_lx = &*super::LEXICON;
+    let sdoc = Doc::new(&src, sdoc_lx);
+    subj.first_in(&sdoc, 0, sdoc.len())
+}
+
+pub(crate) fn extract(lx: &Lexicon, subj: &SubjectMatcher, text: &str) -> Vec<ExtractedClaim> {
+    let doc = Doc::new(text, lx);
+    let n = doc.len();
+    if n == 0 {
+        return Vec::new();
+    }
+    let exprs = find_numbers(&doc, lx);
+    let mut nums = vec![false; n];
+    let mut expr_at = vec![usize::MAX; n];
+    for (xi, x) in exprs.iter().enumerate() {
+        if x.valid {
+            for (k, slot) in nums.iter_mut().enumerate().take(x.e).skip(x.s) {
+                *slot = true;
+                expr_at[k] = xi;
+            }
+        }
+    }
+    let mut sent_of = vec![0usize; n];
+    for (si, r) in doc.t.sents.iter().enumerate() {
+        for s in &mut sent_of[r.clone()] {
+            *s = si;
+        }
+    }
+    let markers = resolve_markers(&doc, &nums);
+    let context = context_group(&doc, lx);
+    let mut drafts: Vec<Draft> = Vec::new();
+    let mut fwd_parents: Vec<(usize, usize)> = Vec::new();
+
+    for (xi, x) in exprs.iter().enumerate() {
+        if !x.valid {
+            continue;
+        }
+        let sent = sent_of[x.s];
+        let srange = doc.t.sents[sent].clone();
+        let line = doc.t.toks[x.s].line;
+        let (lead, mut qualifier) = match doc.ending_at(x.s, |k| matches!(k, Kind::Qual(_))) {
+            Some((j, m)) if j >= srange.start => (j, if let Kind::Qual(q) = m.kind { q } else { Qualifier::Exact }),
+            _ => (x.s, Qualifier::Exact),
+        };
+        if qualifier == Qualifier::Exact {
+            if let Some(Kind::QualAfter(q)) = doc.find(x.e, |k| matches!(k, Kind::QualAfter(_))).map(|m| m.kind) {
+                qualifier = q;
+            }
+        }
+        let part_before = doc.ending_at(lead, |k| k == Kind::PartBefore).is_some_and(|(j, _)| j >= srange.start);
+        let part_after = doc.find(x.e, |k| k == Kind::PartAfter).is_some();
+        let mut fwd_parent = None;
+        for k in x.e..(x.e + 4).min(srange.end) {
+            if doc.is_punct(k) {
+                break;
+            }
+            if let Some(m) = doc.find(k, |k| k == Kind::PartAmong) {
+                let after = k + m.len as usize;
+                if after < n && nums[after] && expr_at[after] != xi {
+                    fwd_parent = Some(expr_at[after]);
+                }
+                break;
+            }
+        }
+        let parent = if part_before || part_after {
+            drafts.iter().rposition(|d| d.sent == sent).or_else(|| drafts.iter().rposition(|d| d.line == line))
+        } else {
+            None
+        };
+        let own = find_cue(&doc, &nums, lead, x.e, &srange);
+        let own_measure = match own {
+            Cue::Found { measure, .. } => Some(measure),
+            _ => None,
+        };
+        let measure: Option<Measure> = if let (true, Some(p)) = (part_before, parent) {
+            Some(drafts[p].claim.measure)
+        } else if let (true, Some(p)) = (part_after, parent) {
+            match own {
+                Cue::Found { measure, dist } if dist <= 4 => Some(measure),
+                _ => Some(drafts[p].claim.measure),
+            }
+        } else if let Some(pi) = fwd_parent {
+            let px: &NumExpr = &exprs[pi];
+            let plead = doc.ending_at(px.s, |k| matches!(k, Kind::Qual(_))).map_or(px.s, |(j, _)| j);
+            match find_cue(&doc, &nums, plead, px.e, &srange) {
+                Cue::Found { measure, .. } => Some(measure),
+                _ => own_measure,
+            }
+        } else if own == Cue::Neutral {
+            None
+        } else {
+            own_measure.or_else(|| {
+                let prev = drafts.last().filter(|d| d.sent == sent)?;
+                let joined = x.conj || (prev.tok_e..lead).any(|k| doc.has(k, |k| k == Kind::Conj));
+                joined.then_some(prev.claim.measure)
+            })
+        };
+        let Some(measure) = measure else { continue };
+
+        let np = scan_noun_phrase(&doc, lx, subj, if x.dual { x.s } else { x.e }, &srange, &nums, if x.dual { x.s } else { usize::MAX });
+        let parent_group = parent.map(|p| drafts[p].claim.group.clone());
+        let prev_in_sentence = drafts.iter().rev().find(|d| d.sent == sent).map(|d| d.claim.group.clone());
+        let last_explicit = drafts.iter().rev().find(|d| d.explicit).map(|d| d.claim.group.clone());
+        let mut explicit = false;
+        let group: String = if let Some(g) = &np.alias {
+            explicit = true;
+            g.clone()
+        } else if np.hostile {
+            UNKNOWN_GROUP.to_string()
+        } else if np.head == Some(Some(NounClass::Member)) {
+            explicit = true;
+            source_group(&doc, subj, &markers, sent, x.s).map(str::to_string).or(parent_group).or(last_explicit).unwrap_or_else(|| UNKNOWN_GROUP.to_string())
+        } else if np.head == Some(Some(NounClass::Others)) {
+            parent_group.or(prev_in_sentence).or_else(|| drafts.last().map(|d| d.claim.group.clone())).or_else(|| context.clone()).unwrap_or_else(|| UNKNOWN_GROUP.to_string())
+        } else if np.head == Some(None) {
+            UNKNOWN_GROUP.to_string()
+        } else if np.head == Some(Some(NounClass::Generic)) {
+            context.clone().unwrap_or_else(|| UNKNOWN_GROUP.to_string())
+        } else {
+            parent_group
+                .or_else(|| context.clone())
+                .or(prev_in_sentence)
+                .or_else(|| drafts.iter().rev().find(|d| d.claim.measure == measure).map(|d| d.claim.group.clone()))
+                .unwrap_or_else(|| UNKNOWN_GROUP.to_string())
+        };
+        let subject = np.text.as_ref().map(|r| doc.span_text(r.start, r.end).to_string());
+        let source = source_for(&doc, &markers, sent, x.s);
+        let toks = &doc.t.toks;
+        if fwd_parent.is_some() {
+            fwd_parents.push((drafts.len(), fwd_parent.unwrap_or(usize::MAX)));
+        }
+        drafts.push(Draft {
+            claim: ExtractedClaim {
+                value: x.value,
+                value_max: x.value_max,
+                qualifier,
+                measure,
+                group,
+                subject,
+                source,
+                part_of: None,
+                start: toks[x.s].start,
+                end: toks[x.e - 1].end,
+            },
+            sent,
+            line,
+            tok_e: x.e,
+            expr: Some(xi),
+            parent,
+            explicit,
+        });
+    }
+    for (d, pe) in fwd_parents {
+        drafts[d].parent = drafts.iter().position(|p| p.expr == Some(pe));
+    }
+    denials(&doc, subj, &nums, &markers, &sent_of, &mut drafts);
+
+    let mut order: Vec<usize> = (0..drafts.len()).collect();
+    order.sort_by_key(|&i| (drafts[i].claim.start, drafts[i].claim.end));
+    let mut new_index = vec![0usize; drafts.len()];
+    for (pos, &i) in order.iter().enumerate() {
+        new_index[i] = pos;
+    }
+    order
+        .iter()
+        .map(|&i| {
+            let mut c = drafts[i].claim.clone();
+            c.part_of = drafts[i].parent.map(|p| new_index[p]);
+            c
+        })
+        .collect()
+}
+
+/// Denials are claims of zero: "denied that any civilians had been killed", "نافياً سقوط أي
+/// قتلى", "no civilians were killed", "الأنباء عن سقوط قتلى ... عارية عن الصحة".
+fn denials(doc: &Doc, subj: &SubjectMatcher, nums: &[bool], markers: &[Marker], sent_of: &[usize], drafts: &mut Vec<Draft>) {
+    let n = doc.len();
+    let mut used_cue = vec![false; n];
+    for i in 0..n {
+        let Some(m) = doc.find(i, |k| matches!(k, Kind::DenyVerb | Kind::DenyAfter | Kind::DenyNone)) else { continue };
+        let sent = sent_of[i];
+        let srange = doc.t.sents[sent].clone();
+        let len = m.len as usize;
+        let cue = match m.kind {
+            Kind::DenyAfter => (srange.start.max(i.saturating_sub(12))..i).rev().take_while(|&j| !nums[j]).find(|&j| doc.has(j, |k| matches!(k, Kind::Measure(_)))),
+            _ => {
+                let reach = if m.kind == Kind::DenyNone { 5 } else { 10 };
+                (i + len..(i + len + reach).min(srange.end)).take_while(|&j| !nums[j]).find(|&j| doc.has(j, |k| matches!(k, Kind::Measure(_))))
+            }
+        };
+        let Some(c) = cue else { continue };
+        if used_cue[c] {
+            continue;
+        }
+        let Some(Kind::Measure(measure)) = doc.find(c, |k| matches!(k, Kind::Measure(_))).map(|m| m.kind) else { continue };
+        let clen = doc.find(c, |k| matches!(k, Kind::Measure(_))).map_or(1, |m| m.len as usize);
+        used_cue[c..(c + clen).min(n)].iter_mut().for_each(|u| *u = true);
+        let (a, b) = if c < i { (c, i + len) } else { (i, c + clen) };
+        let b = b.min(n);
+        let group = subj.first_in(doc, a.saturating_sub(2), (b + 5).min(srange.end)).unwrap_or(UNKNOWN_GROUP).to_string();
+        if drafts.iter().any(|d| d.sent == sent && d.claim.value == 0 && d.claim.measure == measure) {
+            continue;
+        }
+        let toks = &doc.t.toks;
+        drafts.push(Draft {
+            claim: ExtractedClaim {
+                value: 0,
+                value_max: None,
+                qualifier: Qualifier::Exact,
+                measure,
+                group: String::new(),
+                subject: None,
+                source: source_for(doc, markers, sent, i),
+                part_of: None,
+                start: toks[a].start,
+                end: toks[b - 1].end,
+            },
+            sent,
+            line: toks[i].line,
+            tok_e: b,
+            expr: None,
+            parent: None,
+            explicit: group != UNKNOWN_GROUP,
+        });
+        if let Some(d) = drafts.last_mut() {
+            d.claim.group = group;
+        }
+    }
+}

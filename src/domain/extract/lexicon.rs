@@ -1,0 +1,427 @@
+//! Per-language data (numbers, qualifiers, measures, attribution, nouns, filters), parsed once
+//! from the TOML files under `lang/` and compiled into one word-sequence index.
+
+use super::text::{clitic_variants, stem, FxMap};
+use super::tokens::{tokenize, TokKind, Tokens};
+use crate::domain::claim::{Measure, Qualifier};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+/// The shipped language files. Adding a language is adding a file here.
+pub(crate) const LANGUAGE_FILES: &[(&str, &str)] = &[
+    ("en", include_str!("lang/en.toml")),
+    ("ar", include_str!("lang/ar.toml")),
+    ("fr", include_str!("lang/fr.toml")),
+    ("es", include_str!("lang/es.toml")),
+    ("it", include_str!("lang/it.toml")),
+    ("pt", include_str!("lang/pt.toml")),
+];
+
+type Words = Vec<String>;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub(crate) struct NumbersSection {
+    values: BTreeMap<String, i64>,
+    teen_bases: BTreeMap<String, i64>,
+    teen_suffix: Words,
+    multipliers: BTreeMap<String, i64>,
+    plural_multipliers: BTreeMap<String, i64>,
+    connectors: Words,
+    articles: Words,
+    dual_stems: Words,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub(crate) struct QualifierSection {
+    at_least: Words,
+    at_most: Words,
+    approx: Words,
+    at_least_after: Words,
+    approx_after: Words,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub(crate) struct RangeSection {
+    between: Words,
+    and: Words,
+    to: Words,
+    from: Words,
+    change: Words,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub(crate) struct AttributionSection {
+    before: Words,
+    after: Words,
+    quote: Words,
+    quote_via: Words,
+    continuation: Words,
+    participle: Words,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub(crate) struct DenialSection {
+    verbs: Words,
+    after: Words,
+    none: Words,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub(crate) struct PartsSection {
+    before: Words,
+    after: Words,
+    among: Words,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub(crate) struct NounSection {
+    generic: Words,
+    member: Words,
+    others: Words,
+    hostile: Words,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub(crate) struct FilterSection {
+    units: Words,
+    labels: Words,
+    months: Words,
+    neutral: Words,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub(crate) struct SyntaxSection {
+    stop: Words,
+    function: Words,
+    clause: Words,
+    conjunctions: Words,
+    appositive: Words,
+    pronouns: Words,
+    aux: Words,
+    discourse: Words,
+}
+
+/// One language file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct LanguageFile {
+    pub lang: String,
+    #[serde(default)]
+    numbers: NumbersSection,
+    #[serde(default)]
+    qualifiers: QualifierSection,
+    #[serde(default)]
+    ranges: RangeSection,
+    #[serde(default)]
+    measures: BTreeMap<String, Words>,
+    #[serde(default)]
+    attribution: AttributionSection,
+    #[serde(default)]
+    denial: DenialSection,
+    #[serde(default)]
+    parts: PartsSection,
+    #[serde(default)]
+    nouns: NounSection,
+    #[serde(default)]
+    filters: FilterSection,
+    #[serde(default)]
+    syntax: SyntaxSection,
+    /// Event words that make a group the default for unnamed people ("rally" → protesters).
+    #[serde(default)]
+    context: BTreeMap<String, Words>,
+}
+
+pub(crate) fn parse_language(src: &str) -> Result<LanguageFile, toml::de::Error> {
+    toml::from_str(src)
+}
+
+/// The shipped language files, parsed once. A malformed file is a bug caught by a unit test.
+pub(crate) static LANGUAGES: LazyLock<Vec<LanguageFile>> = LazyLock::new(|| {
+    LANGUAGE_FILES
+        .iter()
+        .map(|(name, src)| parse_language(src).unwrap_or_else(|e| panic!("shipped lexicon lang/{name}.toml is malformed: {e}")))
+        .collect()
+});
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AttrKind {
+    /// The source usually precedes the verb ("X said").
+    Before,
+    /// The source usually follows ("قال X", "according to X").
+    After,
+    /// "quoted X as saying", "نقلت X عن Y": the quoted source follows.
+    Quote,
+    /// "added": keeps the previous source unless it names a new one.
+    Continuation,
+    /// "saying", "مضيفاً": the source of the clause it hangs on.
+    Participle,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Value(i64),
+    TeenBase(i64),
+    TeenSuffix,
+    Mult(i64),
+    PluralMult(i64),
+    NumConn,
+    Article,
+    Dual,
+    Qual(Qualifier),
+    QualAfter(Qualifier),
+    Between,
+    RangeAnd,
+    RangeTo,
+    RangeFrom,
+    Change,
+    Measure(Measure),
+    Attr(AttrKind),
+    QuoteVia,
+    DenyVerb,
+    DenyAfter,
+    DenyNone,
+    PartBefore,
+    PartAfter,
+    PartAmong,
+    Unit,
+    Label,
+    Month,
+    Neutral,
+    Stop,
+    Function,
+    Clause,
+    Conj,
+    Appositive,
+    Pronoun,
+    Aux,
+    Discourse,
+    Context(u16),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum NounClass {
+    /// people, families, شخص: no group of their own.
+    Generic,
+    /// soldiers, officers, عنصر: members of whoever is speaking or was named before.
+    Member,
+    /// others, more, آخرون: the same people as the previous figure.
+    Others,
+    /// attackers, assailants: not the speaker's side.
+    Hostile,
+}
+
+struct Phrase {
+    rest: Box<[Box<str>]>,
+    kind: Kind,
+}
+
+/// A matched lexicon entry starting at a token.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Match {
+    pub kind: Kind,
+    /// Tokens covered.
+    pub len: u8,
+    /// A conjunction clitic (و، ف) was peeled off the first word.
+    pub conj: bool,
+}
+
+/// All language data compiled into lookup tables.
+pub(crate) struct Lexicon {
+    index: FxMap<Box<str>, Vec<Phrase>>,
+    nouns: FxMap<Box<str>, NounClass>,
+    pub context_groups: Vec<String>,
+}
+
+fn phrase_words(entry: &str) -> Vec<Box<str>> {
+    let t = tokenize(entry);
+    (0..t.len()).map(|i| Box::from(t.norm(i))).collect()
+}
+
+impl Lexicon {
+    pub fn build(langs: &[LanguageFile]) -> Self {
+        let mut lx = Lexicon { index: FxMap::default(), nouns: FxMap::default(), context_groups: Vec::new() };
+        for l in langs {
+            lx.add_language(l);
+        }
+        lx
+    }
+
+    fn add(&mut self, entry: &str, kind: Kind) {
+        let mut words = phrase_words(entry);
+        if words.is_empty() || words.len() > 8 {
+            return;
+        }
+        let first = words.remove(0);
+        let list = self.index.entry(first).or_default();
+        let rest: Box<[Box<str>]> = words.into_boxed_slice();
+        if !list.iter().any(|p| p.kind == kind && p.rest == rest) {
+            list.push(Phrase { rest, kind });
+        }
+    }
+
+    fn add_all(&mut self, words: &[String], kind: Kind) {
+        for w in words {
+            self.add(w, kind);
+        }
+    }
+
+    fn add_language(&mut self, l: &LanguageFile) {
+        let n = &l.numbers;
+        for (w, v) in &n.values {
+            self.add(w, Kind::Value(*v));
+        }
+        for (w, v) in &n.teen_bases {
+            self.add(w, Kind::TeenBase(*v));
+        }
+        self.add_all(&n.teen_suffix, Kind::TeenSuffix);
+        for (w, v) in &n.multipliers {
+            self.add(w, Kind::Mult(*v));
+        }
+        for (w, v) in &n.plural_multipliers {
+            self.add(w, Kind::PluralMult(*v));
+        }
+        self.add_all(&n.connectors, Kind::NumConn);
+        self.add_all(&n.articles, Kind::Article);
+        for s in &n.dual_stems {
+            let s = super::text::fold(s);
+            let base = s.strip_suffix('ه').map(|b| format!("{b}ت")).unwrap_or_else(|| s.clone());
+            for suf in ["ان", "ين"] {
+                self.add(&format!("{base}{suf}"), Kind::Dual);
+            }
+        }
+        let q = &l.qualifiers;
+        self.add_all(&q.at_least, Kind::Qual(Qualifier::AtLeast));
+        self.add_all(&q.at_most, Kind::Qual(Qualifier::AtMost));
+        self.add_all(&q.approx, Kind::Qual(Qualifier::Approx));
+        self.add_all(&q.at_least_after, Kind::QualAfter(Qualifier::AtLeast));
+        self.add_all(&q.approx_after, Kind::QualAfter(Qualifier::Approx));
+        let r = &l.ranges;
+        self.add_all(&r.between, Kind::Between);
+        self.add_all(&r.and, Kind::RangeAnd);
+        self.add_all(&r.to, Kind::RangeTo);
+        self.add_all(&r.from, Kind::RangeFrom);
+        self.add_all(&r.change, Kind::Change);
+        for (name, words) in &l.measures {
+            let m: Measure = name.parse().unwrap_or_else(|e| panic!("lang/{}.toml: {e}", l.lang));
+            self.add_all(words, Kind::Measure(m));
+        }
+        let a = &l.attribution;
+        self.add_all(&a.before, Kind::Attr(AttrKind::Before));
+        self.add_all(&a.after, Kind::Attr(AttrKind::After));
+        self.add_all(&a.quote, Kind::Attr(AttrKind::Quote));
+        self.add_all(&a.continuation, Kind::Attr(AttrKind::Continuation));
+        self.add_all(&a.participle, Kind::Attr(AttrKind::Participle));
+        self.add_all(&a.quote_via, Kind::QuoteVia);
+        let d = &l.denial;
+        self.add_all(&d.verbs, Kind::DenyVerb);
+        self.add_all(&d.after, Kind::DenyAfter);
+        self.add_all(&d.none, Kind::DenyNone);
+        let p = &l.parts;
+        self.add_all(&p.before, Kind::PartBefore);
+        self.add_all(&p.after, Kind::PartAfter);
+        self.add_all(&p.among, Kind::PartAmong);
+        let f = &l.filters;
+        self.add_all(&f.units, Kind::Unit);
+        self.add_all(&f.labels, Kind::Label);
+        self.add_all(&f.months, Kind::Month);
+        self.add_all(&f.neutral, Kind::Neutral);
+        let s = &l.syntax;
+        self.add_all(&s.stop, Kind::Stop);
+        self.add_all(&s.function, Kind::Function);
+        self.add_all(&s.clause, Kind::Clause);
+        self.add_all(&s.conjunctions, Kind::Conj);
+        self.add_all(&s.appositive, Kind::Appositive);
+        self.add_all(&s.pronouns, Kind::Pronoun);
+        self.add_all(&s.aux, Kind::Aux);
+        self.add_all(&s.discourse, Kind::Discourse);
+        for (group, words) in &l.context {
+            let gi = match self.context_groups.iter().position(|g| g == group) {
+                Some(i) => i,
+                None => {
+                    self.context_groups.push(group.clone());
+                    self.context_groups.len() - 1
+                }
+            };
+            self.add_all(words, Kind::Context(gi as u16));
+        }
+        let nn = &l.nouns;
+        for (words, class) in [
+            (&nn.generic, NounClass::Generic),
+            (&nn.member, NounClass::Member),
+            (&nn.others, NounClass::Others),
+            (&nn.hostile, NounClass::Hostile),
+        ] {
+            for w in words {
+                let key = super::text::normalize_alias(w);
+                self.nouns.entry(key.into_boxed_str()).or_insert(class);
+            }
+        }
+    }
+
+    /// Every entry that starts at token `i`, appended to `out`.
+    pub fn matches_at(&self, t: &Tokens, i: usize, variants: &mut Vec<(usize, bool)>, out: &mut Vec<Match>) {
+        let tk = &t.toks[i];
+        if tk.kind == TokKind::Num {
+            return;
+        }
+        let w = t.norm(i);
+        clitic_variants(w, variants);
+        for &(off, conj) in variants.iter() {
+            let Some(list) = self.index.get(&w[off..]) else { continue };
+            'phrases: for p in list {
+                for (k, want) in p.rest.iter().enumerate() {
+                    let j = i + 1 + k;
+                    if j >= t.len() || t.norm(j) != &**want || t.toks[j].line != tk.line {
+                        continue 'phrases;
+                    }
+                }
+                out.push(Match { kind: p.kind, len: (p.rest.len() + 1) as u8, conj });
+            }
+        }
+    }
+
+    /// The noun class of a folded word, by its stem.
+    pub fn noun_class(&self, folded: &str) -> Option<NounClass> {
+        let mut v = Vec::new();
+        clitic_variants(folded, &mut v);
+        v.iter().find_map(|&(off, _)| self.nouns.get(stem(&folded[off..])).copied())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_shipped_language_file_parses_and_names_known_measures() {
+        for (name, src) in LANGUAGE_FILES {
+            let l = parse_language(src).unwrap_or_else(|e| panic!("lang/{name}.toml: {e}"));
+            assert_eq!(&l.lang, name, "lang/{name}.toml declares its own code");
+            for m in l.measures.keys() {
+                assert!(m.parse::<Measure>().is_ok(), "lang/{name}.toml: unknown measure {m}");
+            }
+        }
+        let lx = Lexicon::build(&LANGUAGES);
+        assert!(lx.context_groups.iter().all(|g| !g.is_empty()));
+    }
+}
+
+impl Lexicon {
+    /// The value of a single number word, if it is one.
+    pub fn single_value(&self, folded: &str) -> Option<i64> {
+        self.index.get(folded)?.iter().find_map(|p| match p.kind {
+            Kind::Value(v) if p.rest.is_empty() => Some(v),
+            _ => None,
+        })
+    }
+}

@@ -1,0 +1,211 @@
+//! Splits a text into words, numbers and punctuation with byte offsets, lines and sentences.
+
+use super::text::{digit_value, fold_char_into, is_arabic_mark};
+use std::ops::Range;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TokKind {
+    Word,
+    Num,
+    Punct,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Token {
+    pub start: usize,
+    pub end: usize,
+    pub kind: TokKind,
+    norm: (u32, u32),
+    pub line: u32,
+    pub sent: u32,
+    /// Whitespace (or the start of the text) comes right before the token.
+    pub space_before: bool,
+    /// A letter follows a number with no space ("1.2K", "20p", "3.40am").
+    pub glued: bool,
+    /// First token of its line.
+    pub line_start: bool,
+}
+
+pub(crate) struct Tokens<'a> {
+    pub text: &'a str,
+    pub toks: Vec<Token>,
+    norm: String,
+    /// Token index ranges of the sentences, in order.
+    pub sents: Vec<Range<usize>>,
+}
+
+impl<'a> Tokens<'a> {
+    pub fn norm(&self, i: usize) -> &str {
+        let (a, b) = self.toks[i].norm;
+        &self.norm[a as usize..b as usize]
+    }
+    pub fn raw(&self, i: usize) -> &'a str {
+        &self.text[self.toks[i].start..self.toks[i].end]
+    }
+    pub fn is_punct(&self, i: usize, set: &[char]) -> bool {
+        self.toks[i].kind == TokKind::Punct && self.raw(i).chars().next().is_some_and(|c| set.contains(&c))
+    }
+    pub fn len(&self) -> usize {
+        self.toks.len()
+    }
+}
+
+fn is_word_char(c: char) -> bool {
+    (c.is_alphabetic() || is_arabic_mark(c) || unicode_normalization::char::is_combining_mark(c)) && digit_value(c).is_none()
+}
+
+const ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "st", "gen", "col", "lt", "sgt", "capt", "no", "vs", "jr", "sr", "inc", "corp", "co", "prof", "gov",
+    "sen", "rep", "mt", "ft", "sra", "sr", "m", "mme", "av",
+];
+
+pub(crate) fn tokenize(text: &str) -> Tokens<'_> {
+    let bytes = text.as_bytes();
+    let mut toks: Vec<Token> = Vec::with_capacity(text.len() / 5 + 1);
+    let mut norm = String::with_capacity(text.len());
+    let mut sents = Vec::new();
+    let mut sent_start = 0usize;
+    let mut line = 0u32;
+    let mut space = true;
+    let mut line_start = true;
+    let mut i = 0usize;
+
+    let char_at = |i: usize| text[i..].chars().next();
+    macro_rules! end_sentence {
+        () => {
+            if toks.len() > sent_start {
+                sents.push(sent_start..toks.len());
+                sent_start = toks.len();
+            }
+        };
+    }
+
+    while i < text.len() {
+        let Some(c) = char_at(i) else { break };
+        let cl = c.len_utf8();
+        if c.is_whitespace() {
+            if c == '\n' {
+                end_sentence!();
+                line += 1;
+                line_start = true;
+            }
+            space = true;
+            i += cl;
+            continue;
+        }
+        let sent = sents.len() as u32;
+        let start = i;
+        let norm_start = norm.len() as u32;
+        let kind;
+        let mut glued = false;
+        if (bytes[i] == b'h' && (text[i..].starts_with("http://") || text[i..].starts_with("https://"))) || text[i..].starts_with("www.") {
+            // A URL is skipped whole: nothing in it is a claim.
+            while let Some(c) = char_at(i) {
+                if c.is_whitespace() {
+                    break;
+                }
+                i += c.len_utf8();
+            }
+            space = false;
+            continue;
+        } else if digit_value(c).is_some() {
+            i += cl;
+            loop {
+                let Some(d) = char_at(i) else { break };
+                if digit_value(d).is_some() {
+                    i += d.len_utf8();
+                    continue;
+                }
+                if matches!(d, ',' | '.' | '٬' | '٫' | ':' | '\u{00A0}' | '\u{202F}') {
+                    let after = i + d.len_utf8();
+                    if char_at(after).and_then(digit_value).is_some() {
+                        i = after;
+                        continue;
+                    }
+                }
+                break;
+            }
+            glued = char_at(i).is_some_and(|d| d.is_alphabetic());
+            kind = TokKind::Num;
+        } else if is_word_char(c) {
+            i += cl;
+            loop {
+                let Some(d) = char_at(i) else { break };
+                if is_word_char(d) {
+                    i += d.len_utf8();
+                    continue;
+                }
+                if matches!(d, '\'' | '’' | '-' | '\u{2010}' | '\u{2011}') {
+                    let after = i + d.len_utf8();
+                    if char_at(after).is_some_and(is_word_char) {
+                        i = after;
+                        continue;
+                    }
+                }
+                break;
+            }
+            for ch in text[start..i].chars() {
+                fold_char_into(ch, &mut norm);
+            }
+            kind = TokKind::Word;
+        } else {
+            i += cl;
+            norm.push(c);
+            kind = TokKind::Punct;
+        }
+        toks.push(Token {
+            start,
+            end: i,
+            kind,
+            norm: (norm_start, norm.len() as u32),
+            line,
+            sent,
+            space_before: space,
+            glued,
+            line_start,
+        });
+        space = false;
+        line_start = false;
+        if kind == TokKind::Punct && matches!(c, '.' | '!' | '?' | '؟' | ';' | '…' | '|') {
+            let is_boundary = c != '.' || {
+                let prev_word = toks.len() >= 2 && toks[toks.len() - 2].kind == TokKind::Word && !toks[toks.len() - 1].space_before;
+                let abbrev = prev_word && {
+                    let (a, b) = toks[toks.len() - 2].norm;
+                    let w = &norm[a as usize..b as usize];
+                    w.chars().count() == 1 || ABBREVIATIONS.contains(&w)
+                };
+                let next = text[i..].trim_start_matches([' ', '\t']).chars().next();
+                let continues = next.is_some_and(|n| n.is_lowercase() || n == ',' || digit_value(n).is_some());
+                !(abbrev && continues) && !(prev_word && continues && next.is_some_and(|n| n.is_lowercase()))
+            };
+            if is_boundary {
+                end_sentence!();
+            }
+        }
+    }
+    end_sentence!();
+    Tokens { text, toks, norm, sents }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_keep_separators_and_words_keep_hyphens() {
+        let t = tokenize("More than 40,000 pro-government fighters; ١٬٢٠٠ قتيل. 3.40am");
+        let raws: Vec<&str> = (0..t.len()).map(|i| t.raw(i)).collect();
+        assert_eq!(raws, ["More", "than", "40,000", "pro-government", "fighters", ";", "١٬٢٠٠", "قتيل", ".", "3.40", "am"]);
+        assert_eq!(t.sents.len(), 3);
+        assert!(t.toks[9].glued);
+    }
+
+    #[test]
+    fn urls_are_skipped_and_lines_split_sentences() {
+        let t = tokenize("see https://x.example/a?b=1 now\nnext line");
+        let raws: Vec<&str> = (0..t.len()).map(|i| t.raw(i)).collect();
+        assert_eq!(raws, ["see", "now", "next", "line"]);
+        assert_eq!(t.toks[2].line, 1);
+        assert_eq!(t.sents.len(), 2);
+    }
+}
