@@ -115,6 +115,18 @@ fn complete(year: Option<i32>, month: u32, day: u32, published: Option<NaiveDate
 
 /// Days mentioned in `text` (deduplicated, in order of appearance).
 pub fn find_dates(text: &str, published: Option<NaiveDate>) -> Vec<DayMention> {
+    let mut out: Vec<DayMention> = Vec::new();
+    for line in text.lines() {
+        for m in find_dates_in_line(line, published) {
+            if !out.contains(&m) {
+                out.push(m);
+            }
+        }
+    }
+    out
+}
+
+fn find_dates_in_line(text: &str, published: Option<NaiveDate>) -> Vec<DayMention> {
     let folded = fold(text);
     let words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
     let mut out: Vec<DayMention> = Vec::new();

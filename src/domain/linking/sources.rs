@@ -142,7 +142,17 @@ impl SourceDirectory {
             return Attribution::Known { index: m.payload };
         }
         let kind_matches = self.kinds.find_folded(&folded);
-        let kinds: BTreeSet<String> = kind_matches.iter().map(|m| self.data.kinds[m.payload].key.clone()).collect();
+        let mut kinds: BTreeSet<String> = kind_matches.iter().map(|m| self.data.kinds[m.payload].key.clone()).collect();
+        // kind words nested in longer ones count too ("military source" is also a "source")
+        let padded = format!(" {folded} ");
+        for k in &self.data.kinds {
+            if k.names.iter().any(|n| {
+                let f = fold(n);
+                !f.is_empty() && padded.contains(&format!(" {f} "))
+            }) {
+                kinds.insert(k.key.clone());
+            }
+        }
         // what is left once kind words and filler are taken out
         let mut rest = String::new();
         let mut last = 0;

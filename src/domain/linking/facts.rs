@@ -1,0 +1,472 @@
+//! Facts and conflicts. Within one event, claims answering the same question (same measure and
+//! actor group) form a fact. Each source's figures are reduced to the one it stands by (its
+//! *position*): its latest figure, the largest one in its latest article; its other figures are
+//! repeats (agreeing), parts of a larger figure or sums adding up to it (explained), or earlier
+//! figures it has since revised (explained). Positions of different sources that no single count
+//! can satisfy are disputed.
+//!
+//! Rules, in the order they apply:
+//! 1. Sources are resolved per article version ([`SourceDirectory::resolve_article`]). A figure
+//!    in the outlet's own voice (no source) that restates an attributed figure of its article
+//!    (same value, or the sum of two or three figures of one source) is that source's; otherwise
+//!    it is the outlet's own (`outlet:<name>`), so an outlet revising its own figure supersedes it.
+//! 2. A claim whose group is `unknown` joins the fact of a specific group when a claim of that
+//!    group with the same measure and value comes from the same article or the same source.
+//! 3. `part_of` pointing at a larger figure of the same fact explains the part (whoever said it).
+//! 4. Only claims of an article's latest version can be positions. A claim of an earlier version
+//!    is a repeat of, or superseded by, its source's position; if its source has no figure left
+//!    in the fact it is explained as withdrawn.
+//! 5. A source's other figures: compatible with its position → agreeing (disputed if the position
+//!    is); smaller and adding up with one or two of the source's other figures (of this group or
+//!    a group it may include, e.g. 26 + 9 Russians = 35 pro-government) → explained as a sum;
+//!    smaller in the same article → explained as a part; from an earlier article → superseded.
+//! 6. Positions are compared through their intervals ([`Interval`]): a position that cannot hold
+//!    together with another source's position is disputed; the fact is then a conflict.
+//!
+//! Low / best / high (as UCDP does) come from the positions: low is the smallest lower bound,
+//! high the largest stated figure, best the figure most positions agree with (ties: the latest).
+
+use super::groups::includes;
+use super::interval::{describe, Interval};
+use super::sources::{normalize_name, SourceDirectory, SourceRef};
+use crate::domain::{Measure, Qualifier, UNKNOWN_GROUP};
+use chrono::NaiveDateTime;
+use serde::{Deserialize, Serialize};
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, HashMap};
+
+/// One stored claim, as the linker needs it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkClaim {
+    pub claim_id: i64,
+    pub article_id: i64,
+    /// Version number of the article this claim was read from.
+    pub version: i32,
+    /// Whether that version is the article's latest.
+    pub is_latest: bool,
+    /// Byte offset of the claim in its article version's text.
+    pub position: usize,
+    /// Publication time of the article version, when known.
+    pub published: Option<NaiveDateTime>,
+    /// Ingest order of the article version (e.g. its row id): breaks ties and stands in for a
+    /// missing publication time.
+    pub ingest_seq: i64,
+    pub outlet: String,
+    pub value: i64,
+    pub value_max: Option<i64>,
+    pub qualifier: Qualifier,
+    pub measure: Measure,
+    pub group: String,
+    /// Raw attribution text as extracted; `None` when the outlet says it in its own voice.
+    pub source: Option<String>,
+    /// Claim id of the figure this one is part of.
+    pub part_of: Option<i64>,
+}
+
+/// A member's role in its fact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Disagrees with another source's figure.
+    Disputed,
+    /// Accounted for: part of, sum towards, or superseded by a figure of the fact.
+    Explained,
+    /// Consistent with the other sources.
+    Agreeing,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Disputed => "disputed",
+            Role::Explained => "explained",
+            Role::Agreeing => "agreeing",
+        }
+    }
+}
+
+/// A claim inside a fact.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Member {
+    pub claim_id: i64,
+    pub role: Role,
+    /// Canonical source key (see [`SourceRef::key`]; `outlet:<name>` for the outlet's own voice).
+    pub source_key: String,
+    pub source_name: String,
+    /// Whether this claim is its source's position in the fact.
+    pub position: bool,
+    pub reason: String,
+}
+
+/// A bound of a fact, with the claim and source it comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Estimate {
+    pub value: i64,
+    pub claim_id: i64,
+    pub source_key: String,
+    pub source_name: String,
+}
+
+/// The claims of one event that answer one question.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fact {
+    pub measure: Measure,
+    pub group: String,
+    pub conflict: bool,
+    pub low: Estimate,
+    pub best: Estimate,
+    pub high: Estimate,
+    pub members: Vec<Member>,
+}
+
+/// A claim with its resolved source and effective group.
+#[derive(Debug, Clone)]
+struct Resolved<'a> {
+    c: &'a LinkClaim,
+    source: SourceRef,
+    group: String,
+    /// How an outlet-voice figure was attributed, if it was.
+    restates: Option<String>,
+}
+
+fn doc_key(c: &LinkClaim) -> (i64, i32) {
+    (c.article_id, c.version)
+}
+
+/// Whether `a`'s article version comes after `b`'s.
+fn cmp_order(a: &LinkClaim, b: &LinkClaim) -> Ordering {
+    match (a.published, b.published) {
+        (Some(x), Some(y)) if x != y => x.cmp(&y),
+        _ => a.ingest_seq.cmp(&b.ingest_seq).then(a.version.cmp(&b.version)),
+    }
+}
+
+fn interval(c: &LinkClaim) -> Interval {
+    Interval::of(c.value, c.value_max, c.qualifier)
+}
+
+fn top(c: &LinkClaim) -> i64 {
+    c.value_max.unwrap_or(c.value).max(c.value)
+}
+
+fn desc(c: &LinkClaim) -> String {
+    describe(c.value, c.value_max, c.qualifier)
+}
+
+fn plain(c: &LinkClaim) -> bool {
+    c.value > 0 && c.value_max.is_none_or(|m| m == c.value) && matches!(c.qualifier, Qualifier::Exact | Qualifier::Approx)
+}
+
+/// Parts (one or two from `pool`, all plain) that with `first` add up to `target`.
+fn sum_parts<'a>(target: i64, first: &LinkClaim, pool: &[&'a LinkClaim]) -> Option<Vec<&'a LinkClaim>> {
+    if !plain(first) || first.value >= target {
+        return None;
+    }
+    let pool: Vec<&LinkClaim> = pool.iter().copied().filter(|p| plain(p) && p.claim_id != first.claim_id).collect();
+    for (i, a) in pool.iter().enumerate() {
+        if first.value + a.value == target {
+            return Some(vec![a]);
+        }
+        for b in &pool[i + 1..] {
+            if first.value + a.value + b.value == target {
+                return Some(vec![a, b]);
+            }
+        }
+    }
+    None
+}
+
+fn sum_reason(first: &LinkClaim, parts: &[&LinkClaim], total: &LinkClaim) -> String {
+    let mut terms = vec![first.value.to_string()];
+    terms.extend(parts.iter().map(|p| p.value.to_string()));
+    format!("{} = {} (same source)", terms.join(" + "), total.value)
+}
+
+/// Links the claims of one event into facts (see the module docs for the rules).
+pub fn link_event(claims: &[LinkClaim], sources: &SourceDirectory) -> Vec<Fact> {
+    let resolved = resolve(claims, sources);
+    let mut by_question: BTreeMap<(Measure, String), Vec<usize>> = BTreeMap::new();
+    for (i, r) in resolved.iter().enumerate() {
+        by_question.entry((r.c.measure, r.group.clone())).or_default().push(i);
+    }
+    by_question
+        .into_iter()
+        .filter_map(|((measure, group), idx)| link_fact(measure, &group, &idx, &resolved))
+        .collect()
+}
+
+/// Rules 1 and 2: sources per article version, outlet-voice restatements, unknown groups.
+fn resolve<'a>(claims: &'a [LinkClaim], sources: &SourceDirectory) -> Vec<Resolved<'a>> {
+    // sources, per article version in text order
+    let mut docs: BTreeMap<(i64, i32), Vec<&LinkClaim>> = BTreeMap::new();
+    for c in claims {
+        docs.entry(doc_key(c)).or_default().push(c);
+    }
+    let mut src: HashMap<i64, Option<SourceRef>> = HashMap::new();
+    for list in docs.values_mut() {
+        list.sort_by_key(|c| (c.position, c.claim_id));
+        let raws: Vec<Option<&str>> = list.iter().map(|c| c.source.as_deref().filter(|s| !s.trim().is_empty())).collect();
+        for (c, r) in list.iter().zip(sources.resolve_article(&raws)) {
+            src.insert(c.claim_id, r);
+        }
+    }
+    let source_of = |c: &LinkClaim| src.get(&c.claim_id).cloned().flatten();
+    // rule 2: unknown group joins a specific group on the same value from the same article or source
+    let group_of = |c: &LinkClaim| -> String {
+        if c.group != UNKNOWN_GROUP {
+            return c.group.clone();
+        }
+        let mine = source_of(c).map(|s| s.key);
+        let mut groups: Vec<&str> = claims
+            .iter()
+            .filter(|d| {
+                d.group != UNKNOWN_GROUP
+                    && d.measure == c.measure
+                    && d.value == c.value
+                    && d.value_max == c.value_max
+                    && (doc_key(d) == doc_key(c) || (mine.is_some() && source_of(d).map(|s| s.key) == mine))
+            })
+            .map(|d| d.group.as_str())
+            .collect();
+        groups.sort_unstable();
+        groups.dedup();
+        match groups.as_slice() {
+            [g] => g.to_string(),
+            _ => c.group.clone(),
+        }
+    };
+    let groups: HashMap<i64, String> = claims.iter().map(|c| (c.claim_id, group_of(c))).collect();
+    // rule 1: outlet voice
+    claims
+        .iter()
+        .map(|c| {
+            let group = groups[&c.claim_id].clone();
+            if let Some(s) = source_of(c) {
+                return Resolved { c, source: s, group, restates: None };
+            }
+            let attributed: Vec<(&LinkClaim, SourceRef)> = docs[&doc_key(c)]
+                .iter()
+                .filter(|d| d.measure == c.measure)
+                .filter_map(|d| source_of(d).map(|s| (*d, s)))
+                .collect();
+            let same = attributed
+                .iter()
+                .filter(|(d, _)| groups[&d.claim_id] == group && d.value == c.value && d.value_max == c.value_max)
+                .min_by_key(|(d, _)| d.position.abs_diff(c.position));
+            if let Some((_, s)) = same {
+                return Resolved { c, source: s.clone(), group, restates: Some(format!("restates {}'s figure", s.name)) };
+            }
+            let mut by_source: BTreeMap<&str, Vec<&LinkClaim>> = BTreeMap::new();
+            for (d, s) in &attributed {
+                if includes(&group, &groups[&d.claim_id]) {
+                    by_source.entry(s.key.as_str()).or_default().push(d);
+                }
+            }
+            for (key, list) in &by_source {
+                for (i, first) in list.iter().enumerate() {
+                    if let Some(parts) = sum_parts(c.value, first, &list[i + 1..]) {
+                        if !plain(c) {
+                            break;
+                        }
+                        let s = attributed.iter().find(|(_, s)| s.key == *key).map(|(_, s)| s.clone());
+                        if let Some(s) = s {
+                            let mut terms = vec![first.value.to_string()];
+                            terms.extend(parts.iter().map(|p| p.value.to_string()));
+                            let why = format!("restates {}'s {} = {}", s.name, terms.join(" + "), c.value);
+                            return Resolved { c, source: s, group, restates: Some(why) };
+                        }
+                    }
+                }
+            }
+            let outlet = SourceRef { key: format!("outlet:{}", normalize_name(&c.outlet)), name: c.outlet.clone() };
+            Resolved { c, source: outlet, group, restates: None }
+        })
+        .collect()
+}
+
+/// Rules 3 to 6 for one question.
+fn link_fact(measure: Measure, group: &str, idx: &[usize], all: &[Resolved]) -> Option<Fact> {
+    let members: Vec<&Resolved> = idx.iter().map(|&i| &all[i]).collect();
+    let by_id: HashMap<i64, &Resolved> = members.iter().map(|r| (r.c.claim_id, *r)).collect();
+    let mut role: HashMap<i64, (Role, String)> = HashMap::new();
+    // rule 3: part_of within the fact
+    for r in &members {
+        if let Some(w) = r.c.part_of.and_then(|w| by_id.get(&w)) {
+            if w.c.claim_id != r.c.claim_id && interval(r.c).hi <= interval(w.c).hi && r.c.value <= top(w.c) {
+                let whose = if w.source.key == r.source.key { "same source".to_string() } else { w.source.name.clone() };
+                role.insert(r.c.claim_id, (Role::Explained, format!("part of {} ({whose})", desc(w.c))));
+            }
+        }
+    }
+    // group the rest by source
+    let mut by_source: BTreeMap<&str, Vec<&Resolved>> = BTreeMap::new();
+    for r in &members {
+        if !role.contains_key(&r.c.claim_id) {
+            by_source.entry(r.source.key.as_str()).or_default().push(r);
+        }
+    }
+    let mut positions: Vec<&Resolved> = Vec::new();
+    for list in by_source.values() {
+        let current: Vec<&&Resolved> = list.iter().filter(|r| r.c.is_latest).collect();
+        let Some(latest) = current.iter().map(|r| r.c).max_by(|a, b| cmp_order(a, b)) else {
+            for r in list {
+                role.insert(r.c.claim_id, (Role::Explained, "from an earlier version of its article; withdrawn since".into()));
+            }
+            continue;
+        };
+        let latest_doc = doc_key(latest);
+        let Some(pos) = current
+            .iter()
+            .filter(|r| doc_key(r.c) == latest_doc)
+            .max_by(|a, b| {
+                top(a.c)
+                    .cmp(&top(b.c))
+                    .then((a.c.qualifier == Qualifier::Exact).cmp(&(b.c.qualifier == Qualifier::Exact)))
+                    .then(b.c.position.cmp(&a.c.position))
+            })
+            .map(|r| **r)
+        else {
+            continue;
+        };
+        positions.push(pos);
+        for r in list {
+            if r.c.claim_id == pos.c.claim_id {
+                continue;
+            }
+            let (rl, why) = explain_same_source(r, pos, group, all);
+            role.insert(r.c.claim_id, (rl, why));
+        }
+    }
+    // rule 6: positions of different sources
+    let mut disputed_positions: Vec<i64> = Vec::new();
+    for p in &positions {
+        let against: Vec<String> = positions
+            .iter()
+            .filter(|q| q.source.key != p.source.key && !interval(p.c).overlaps(&interval(q.c)))
+            .map(|q| format!("{} ({})", desc(q.c), q.source.name))
+            .collect();
+        let others: Vec<String> = positions
+            .iter()
+            .filter(|q| q.source.key != p.source.key)
+            .map(|q| format!("{} ({})", desc(q.c), q.source.name))
+            .collect();
+        let lead = p.restates.as_ref().map(|r| format!("{r}; ")).unwrap_or_default();
+        if against.is_empty() {
+            let why = if others.is_empty() { "only source for this figure".to_string() } else { format!("consistent with {}", others.join(", ")) };
+            role.insert(p.c.claim_id, (Role::Agreeing, format!("{lead}{why}")));
+        } else {
+            disputed_positions.push(p.c.claim_id);
+            role.insert(p.c.claim_id, (Role::Disputed, format!("{lead}conflicts with {}", against.join(", "))));
+        }
+    }
+    // repeats of a disputed position are disputed too
+    for r in &members {
+        if let Some((Role::Agreeing, why)) = role.get(&r.c.claim_id) {
+            if r.c.is_latest && !positions.iter().any(|p| p.c.claim_id == r.c.claim_id) {
+                if let Some(p) = positions.iter().find(|p| p.source.key == r.source.key) {
+                    if disputed_positions.contains(&p.c.claim_id) {
+                        let why = format!("{why}; that figure is disputed");
+                        role.insert(r.c.claim_id, (Role::Disputed, why));
+                    }
+                }
+            }
+        }
+    }
+    let (low, best, high) = bounds(&positions, &members)?;
+    let conflict = !disputed_positions.is_empty();
+    let mut out: Vec<Member> = members
+        .iter()
+        .map(|r| {
+            let (rl, why) = role.remove(&r.c.claim_id).unwrap_or((Role::Agreeing, String::new()));
+            Member {
+                claim_id: r.c.claim_id,
+                role: rl,
+                source_key: r.source.key.clone(),
+                source_name: r.source.name.clone(),
+                position: positions.iter().any(|p| p.c.claim_id == r.c.claim_id),
+                reason: why,
+            }
+        })
+        .collect();
+    out.sort_by_key(|m| m.claim_id);
+    Some(Fact { measure, group: group.to_string(), conflict, low, best, high, members: out })
+}
+
+/// Rule 5: a source's figure other than its position.
+fn explain_same_source(r: &Resolved, pos: &Resolved, group: &str, all: &[Resolved]) -> (Role, String) {
+    let c = r.c;
+    let p = pos.c;
+    let lead = r.restates.as_ref().map(|x| format!("{x}; ")).unwrap_or_default();
+    if interval(c).overlaps(&interval(p)) {
+        let how = if doc_key(c) == doc_key(p) {
+            "repeats"
+        } else if !c.is_latest {
+            "earlier version of its article; same as"
+        } else {
+            "same as"
+        };
+        return (Role::Agreeing, format!("{lead}{how} this source's figure {}", desc(p)));
+    }
+    if c.value < p.value {
+        // same source, same measure, a group this fact may include, in c's or p's article version
+        let pool: Vec<&LinkClaim> = all
+            .iter()
+            .filter(|o| {
+                o.source.key == r.source.key
+                    && o.c.measure == c.measure
+                    && includes(group, &o.group)
+                    && o.c.claim_id != p.claim_id
+                    && (doc_key(o.c) == doc_key(c) || doc_key(o.c) == doc_key(p))
+                    && o.c.value < p.value
+            })
+            .map(|o| o.c)
+            .collect();
+        let mut pool_unique: Vec<&LinkClaim> = Vec::new();
+        for o in pool {
+            // a figure restated in the same article counts once
+            if !pool_unique.iter().any(|u| u.value == o.value && doc_key(u) == doc_key(o) && u.measure == o.measure) || o.claim_id == c.claim_id {
+                pool_unique.push(o);
+            }
+        }
+        if let Some(parts) = sum_parts(p.value, c, &pool_unique) {
+            return (Role::Explained, format!("{lead}{}", sum_reason(c, &parts, p)));
+        }
+        if doc_key(c) == doc_key(p) {
+            return (Role::Explained, format!("{lead}part of {} (same source)", desc(p)));
+        }
+    }
+    if !c.is_latest {
+        return (Role::Explained, format!("{lead}earlier version of its article; superseded by this source's later figure {}", desc(p)));
+    }
+    if doc_key(c) == doc_key(p) {
+        // larger than the position is impossible (the position is the largest); kept for safety
+        return (Role::Explained, format!("{lead}revised in the same article to {}", desc(p)));
+    }
+    (Role::Explained, format!("{lead}superseded by this source's later figure {}", desc(p)))
+}
+
+fn estimate(r: &Resolved, value: i64) -> Estimate {
+    Estimate { value, claim_id: r.c.claim_id, source_key: r.source.key.clone(), source_name: r.source.name.clone() }
+}
+
+/// Low / best / high over the positions. Best: the position most other positions agree with;
+/// ties go to a positive figure over a denial, then to the figure carried by more article
+/// versions, then to the latest.
+fn bounds(positions: &[&Resolved], members: &[&Resolved]) -> Option<(Estimate, Estimate, Estimate)> {
+    let low = positions.iter().min_by_key(|r| (r.c.value, r.c.claim_id))?;
+    let high = positions.iter().max_by_key(|r| (top(r.c), std::cmp::Reverse(r.c.claim_id)))?;
+    let support = |r: &Resolved| {
+        let point = Interval::of(r.c.value, None, Qualifier::Exact);
+        let agreeing = positions.iter().filter(|q| interval(q.c).overlaps(&point)).count();
+        let mut docs: Vec<(i64, i32)> = members
+            .iter()
+            .filter(|m| m.c.is_latest && m.source.key == r.source.key)
+            .map(|m| doc_key(m.c))
+            .collect();
+        docs.sort_unstable();
+        docs.dedup();
+        (agreeing, r.c.value > 0, docs.len())
+    };
+    let best = positions.iter().max_by(|a, b| support(a).cmp(&support(b)).then(cmp_order(a.c, b.c)).then(a.c.value.cmp(&b.c.value)))?;
+    Some((estimate(low, low.c.value), estimate(best, best.c.value), estimate(high, top(high.c))))
+}
