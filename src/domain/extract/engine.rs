@@ -27,6 +27,8 @@ struct NounPhrase {
     hostile: bool,
     /// The class of the first noun; `None` inside for a noun of no known class.
     head: Option<Option<NounClass>>,
+    /// A measure noun stands in the phrase ("6 of the wounded").
+    measure_noun: bool,
     text: Option<Range<usize>>,
 }
 
@@ -66,10 +68,13 @@ fn scan_noun_phrase(doc: &Doc, lx: &Lexicon, subj: &SubjectMatcher, from: usize,
             continue;
         }
         let is_measure = doc.has(j, |k| matches!(k, Kind::Measure(_)));
+        np.measure_noun |= is_measure;
         match lx.noun_class(doc.t.norm(j)) {
             Some(c) if !is_measure || c != NounClass::Generic => {
                 np.hostile |= c == NounClass::Hostile;
-                np.head.get_or_insert(Some(c));
+                if !matches!(np.head, Some(Some(_))) {
+                    np.head = Some(Some(c));
+                }
                 np.text.get_or_insert(j..j + 1);
             }
             _ => {
@@ -186,16 +191,30 @@ pub(crate) fn extract(lx: &Lexicon, subj: &SubjectMatcher, text: &str) -> Vec<Ex
         } else {
             None
         };
+        let coordinated = drafts.last().filter(|d| {
+            d.sent == sent
+                && d.expr.is_some()
+                && x.conj
+                && (d.tok_e..lead).all(|k| {
+                    !doc.has(k, |k| matches!(k, Kind::Measure(_) | Kind::Clause | Kind::Attr(_)))
+                        && !(doc.is_punct(k) && !matches!(doc.t.raw(k), "«" | "»" | "“" | "”" | "\""))
+                })
+        });
+        let (coord_measure, coord_parent) = match coordinated {
+            Some(d) => (Some(d.claim.measure), d.parent),
+            None => (None, None),
+        };
+        let parent = parent.or(coord_parent);
         let own = find_cue(&doc, &nums, lead, x.e, &srange);
         let own_measure = match own {
             Cue::Found { measure, .. } => Some(measure),
             _ => None,
         };
-        let measure: Option<Measure> = if let (true, Some(p)) = (part_before, parent) {
+        let measure: Option<Measure> = if let (true, Some(p)) = (part_before && coord_parent.is_none(), parent) {
             Some(drafts[p].claim.measure)
         } else if let (true, Some(p)) = (part_after, parent) {
             match own {
-                Cue::Found { measure, dist } if dist <= 4 => Some(measure),
+                Cue::Found { measure, dist } if dist <= 6 => Some(measure),
                 _ => Some(drafts[p].claim.measure),
             }
         } else if let Some(pi) = fwd_parent {
@@ -205,6 +224,8 @@ pub(crate) fn extract(lx: &Lexicon, subj: &SubjectMatcher, text: &str) -> Vec<Ex
                 Cue::Found { measure, .. } => Some(measure),
                 _ => own_measure,
             }
+        } else if coord_measure.is_some() {
+            coord_measure
         } else if own == Cue::Neutral {
             None
         } else {
@@ -232,11 +253,13 @@ pub(crate) fn extract(lx: &Lexicon, subj: &SubjectMatcher, text: &str) -> Vec<Ex
         } else if np.head == Some(Some(NounClass::Others)) {
             parent_group.or(prev_in_sentence).or_else(|| drafts.last().map(|d| d.claim.group.clone())).or_else(|| context.clone()).unwrap_or_else(|| UNKNOWN_GROUP.to_string())
         } else if np.head == Some(None) {
-            UNKNOWN_GROUP.to_string()
+            parent_group.unwrap_or_else(|| UNKNOWN_GROUP.to_string())
         } else if np.head == Some(Some(NounClass::Generic)) {
             context.clone().unwrap_or_else(|| UNKNOWN_GROUP.to_string())
         } else {
+            let same_measure = || drafts.iter().rev().find(|d| d.claim.measure == measure).map(|d| d.claim.group.clone());
             parent_group
+                .or_else(|| if np.measure_noun { same_measure() } else { None })
                 .or_else(|| context.clone())
                 .or(prev_in_sentence)
                 .or_else(|| drafts.iter().rev().find(|d| d.claim.measure == measure).map(|d| d.claim.group.clone()))

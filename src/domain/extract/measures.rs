@@ -28,7 +28,9 @@ pub(crate) fn find_cue(doc: &Doc, nums: &[bool], lead: usize, e: usize, sent: &R
         }
         if let Some(m) = doc.find(j, |k| matches!(k, Kind::Measure(_))) {
             if let Kind::Measure(me) = m.kind {
-                best = Some((j - e, false, me));
+                // A measure opening the next clause ("وإصابة", "and wounding") binds less.
+                let next_clause = m.conj || (e..j).any(|k| doc.has(k, |x| x == Kind::Conj));
+                best = Some((j - e + if next_clause { 2 } else { 0 }, false, me));
                 break;
             }
         }
@@ -50,7 +52,8 @@ pub(crate) fn find_cue(doc: &Doc, nums: &[bool], lead: usize, e: usize, sent: &R
         let found = doc.at(k).iter().filter(|m| matches!(m.kind, Kind::Measure(_)) && k + m.len as usize <= lead).max_by_key(|m| m.len);
         if let Some(m) = found {
             if let Kind::Measure(me) = m.kind {
-                let dist = lead - (k + m.len as usize);
+                let behind_conj = (k + m.len as usize..lead).any(|q| doc.has(q, |x| x == Kind::Conj)) || doc.at(lead).iter().any(|m| m.conj);
+                let dist = lead - (k + m.len as usize) + if behind_conj { 2 } else { 0 };
                 if best.is_none_or(|(d, _, _)| dist < d) {
                     best = Some((dist, true, me));
                 }

@@ -99,9 +99,10 @@ fn parse_words(doc: &Doc, i: usize) -> Option<(i64, usize, bool)> {
             }
         }
         let teen_next = doc.at(k + 1).iter().any(|m| m.len == 1 && m.kind == Kind::TeenSuffix && !m.conj);
-        if let Some(m) = single(&|k| matches!(k, Kind::TeenBase(_))) {
+        let teen_base = single(&|k| matches!(k, Kind::TeenBase(_))).filter(|_| teen_next);
+        if let Some(m) = teen_base {
             let Kind::TeenBase(b) = m.kind else { break };
-            if !teen_next || (started && !connected && !after_mult) {
+            if started && !connected && !after_mult {
                 break;
             }
             cur += b + 10;
