@@ -19,6 +19,12 @@ fn inner_punct(doc: &Doc, i: usize) -> bool {
     doc.t.raw(i).chars().next().is_some_and(|c| matches!(c, '\'' | '’' | '(' | ')' | '"' | '“' | '”' | '«' | '»' | '&'))
 }
 
+/// An appositive or relative opener ("a", "una", "que"), matched without accent folding so
+/// that "à" is not "a".
+fn is_appositive(doc: &Doc, i: usize) -> bool {
+    doc.has(i, |k| k == Kind::Appositive) && doc.t.raw(i).to_lowercase() == doc.t.norm(i)
+}
+
 fn is_comma(doc: &Doc, i: usize) -> bool {
     doc.is_punct(i) && matches!(doc.t.raw(i), "," | "،")
 }
@@ -41,7 +47,7 @@ fn back_segment(doc: &Doc, end: usize, start: usize, nums: &[bool], loose: bool)
         if blocks_np(doc, k, nums) {
             return None;
         }
-        if doc.has(k, |x| x == Kind::Appositive) && (k == start || is_comma(doc, k - 1)) {
+        if is_appositive(doc, k) && (k == start || is_comma(doc, k - 1)) {
             return Some((k, true));
         }
         if doc.has(k, |x| matches!(x, Kind::Clause | Kind::Discourse)) || (!loose && doc.has(k, |x| x == Kind::Conj)) {
@@ -141,7 +147,7 @@ fn sentence_subject(doc: &Doc, sent: &Range<usize>, nums: &[bool]) -> Option<Ran
         j += 1;
     }
     let mut end = j;
-    if j + 1 < sent.end && is_comma(doc, j) && doc.has(j + 1, |k| k == Kind::Appositive) {
+    if j + 1 < sent.end && is_comma(doc, j) && is_appositive(doc, j + 1) {
         let mut k = j + 1;
         while k < sent.end && !is_comma(doc, k) && k - j < 16 {
             k += 1;

@@ -191,13 +191,15 @@ pub(crate) fn extract(lx: &Lexicon, subj: &SubjectMatcher, text: &str) -> Vec<Ex
         } else {
             None
         };
+        // "as well as", "إضافة إلى": an additive phrase may follow a comma.
+        let additive = doc.ending_at(lead, |k| k == Kind::Conj).is_some_and(|(_, m)| m.len >= 2);
         let coordinated = drafts.last().filter(|d| {
             d.sent == sent
                 && d.expr.is_some()
                 && x.conj
                 && (d.tok_e..lead).all(|k| {
                     !doc.has(k, |k| matches!(k, Kind::Measure(_) | Kind::Clause | Kind::Attr(_)))
-                        && !(doc.is_punct(k) && !matches!(doc.t.raw(k), "«" | "»" | "“" | "”" | "\""))
+                        && !(doc.is_punct(k) && !matches!(doc.t.raw(k), "«" | "»" | "“" | "”" | "\"") && !(additive && matches!(doc.t.raw(k), "," | "،")))
                 })
         });
         let (coord_measure, coord_parent) = match coordinated {
@@ -229,11 +231,7 @@ pub(crate) fn extract(lx: &Lexicon, subj: &SubjectMatcher, text: &str) -> Vec<Ex
         } else if own == Cue::Neutral {
             None
         } else {
-            own_measure.or_else(|| {
-                let prev = drafts.last().filter(|d| d.sent == sent)?;
-                let joined = x.conj || (prev.tok_e..lead).any(|k| doc.has(k, |k| k == Kind::Conj));
-                joined.then_some(prev.claim.measure)
-            })
+            own_measure
         };
         let Some(measure) = measure else { continue };
 

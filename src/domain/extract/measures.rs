@@ -46,7 +46,7 @@ pub(crate) fn find_cue(doc: &Doc, nums: &[bool], lead: usize, e: usize, sent: &R
             break;
         }
         // A measure noun right after another figure is that figure's ("33 bodies and 2,500").
-        if k > 0 && nums[k - 1] && k != lead {
+        if k > 0 && nums[k - 1] && !doc.at(k).iter().any(|m| m.conj) {
             break;
         }
         let found = doc.at(k).iter().filter(|m| matches!(m.kind, Kind::Measure(_)) && k + m.len as usize <= lead).max_by_key(|m| m.len);

@@ -231,7 +231,7 @@ pub(crate) fn find_numbers(doc: &Doc, lx: &super::lexicon::Lexicon) -> Vec<NumEx
         }
     }
     for x in out.iter_mut() {
-        if x.s > 0 && doc.has(x.s - 1, |k| k == Kind::Conj || k == Kind::NumConn) {
+        if doc.ending_at(x.s, |k| k == Kind::Conj || k == Kind::NumConn).is_some() {
             x.conj = true;
         }
     }

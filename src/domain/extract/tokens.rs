@@ -17,7 +17,6 @@ pub(crate) struct Token {
     pub kind: TokKind,
     norm: (u32, u32),
     pub line: u32,
-    pub sent: u32,
     /// Whitespace (or the start of the text) comes right before the token.
     pub space_before: bool,
     /// A letter follows a number with no space ("1.2K", "20p", "3.40am").
@@ -41,9 +40,6 @@ impl<'a> Tokens<'a> {
     }
     pub fn raw(&self, i: usize) -> &'a str {
         &self.text[self.toks[i].start..self.toks[i].end]
-    }
-    pub fn is_punct(&self, i: usize, set: &[char]) -> bool {
-        self.toks[i].kind == TokKind::Punct && self.raw(i).chars().next().is_some_and(|c| set.contains(&c))
     }
     pub fn len(&self) -> usize {
         self.toks.len()
@@ -75,7 +71,10 @@ pub(crate) fn tokenize(text: &str) -> Tokens<'_> {
         () => {
             if toks.len() > sent_start {
                 sents.push(sent_start..toks.len());
-                sent_start = toks.len();
+                #[allow(unused_assignments)]
+                {
+                    sent_start = toks.len();
+                }
             }
         };
     }
@@ -93,7 +92,6 @@ pub(crate) fn tokenize(text: &str) -> Tokens<'_> {
             i += cl;
             continue;
         }
-        let sent = sents.len() as u32;
         let start = i;
         let norm_start = norm.len() as u32;
         let kind;
@@ -159,7 +157,6 @@ pub(crate) fn tokenize(text: &str) -> Tokens<'_> {
             kind,
             norm: (norm_start, norm.len() as u32),
             line,
-            sent,
             space_before: space,
             glued,
             line_start,
