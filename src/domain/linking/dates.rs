@@ -18,7 +18,11 @@ pub struct DayMention {
 
 impl DayMention {
     pub fn from_date(d: NaiveDate) -> Self {
-        DayMention { year: Some(d.year()), month: d.month(), day: d.day() }
+        DayMention {
+            year: Some(d.year()),
+            month: d.month(),
+            day: d.day(),
+        }
     }
 
     fn as_date(&self) -> Option<NaiveDate> {
@@ -39,36 +43,171 @@ impl DayMention {
 }
 
 const MONTHS: &[(&str, u32)] = &[
-    ("january", 1), ("jan", 1), ("janvier", 1), ("janv", 1), ("enero", 1), ("ene", 1), ("gennaio", 1), ("janeiro", 1),
-    ("يناير", 1), ("كانون الثاني", 1), ("جانفي", 1),
-    ("february", 2), ("feb", 2), ("fevrier", 2), ("fevr", 2), ("febrero", 2), ("febbraio", 2), ("fevereiro", 2), ("فبراير", 2), ("شباط", 2), ("فيفري", 2),
-    ("march", 3), ("mar", 3), ("mars", 3), ("marzo", 3), ("marco", 3), ("مارس", 3), ("اذار", 3),
-    ("april", 4), ("apr", 4), ("avril", 4), ("abril", 4), ("abr", 4), ("aprile", 4), ("ابريل", 4), ("نيسان", 4), ("افريل", 4),
-    ("may", 5), ("mai", 5), ("mayo", 5), ("maggio", 5), ("maio", 5), ("مايو", 5), ("ايار", 5), ("ماي", 5),
-    ("june", 6), ("jun", 6), ("juin", 6), ("junio", 6), ("giugno", 6), ("junho", 6), ("يونيو", 6), ("حزيران", 6), ("جوان", 6),
-    ("july", 7), ("jul", 7), ("juillet", 7), ("julio", 7), ("luglio", 7), ("julho", 7), ("يوليو", 7), ("تموز", 7), ("جويليه", 7),
-    ("august", 8), ("aug", 8), ("aout", 8), ("agosto", 8), ("ago", 8), ("اغسطس", 8), ("اب", 8), ("اوت", 8),
-    ("september", 9), ("sep", 9), ("sept", 9), ("septembre", 9), ("septiembre", 9), ("settembre", 9), ("setembro", 9), ("سبتمبر", 9), ("ايلول", 9),
-    ("october", 10), ("oct", 10), ("octobre", 10), ("octubre", 10), ("ottobre", 10), ("outubro", 10), ("اكتوبر", 10), ("تشرين الاول", 10),
-    ("november", 11), ("nov", 11), ("novembre", 11), ("noviembre", 11), ("novembro", 11), ("نوفمبر", 11), ("تشرين الثاني", 11),
-    ("december", 12), ("dec", 12), ("decembre", 12), ("diciembre", 12), ("dic", 12), ("dicembre", 12), ("dezembro", 12), ("ديسمبر", 12), ("كانون الاول", 12),
+    ("january", 1),
+    ("jan", 1),
+    ("janvier", 1),
+    ("janv", 1),
+    ("enero", 1),
+    ("ene", 1),
+    ("gennaio", 1),
+    ("janeiro", 1),
+    ("يناير", 1),
+    ("كانون الثاني", 1),
+    ("جانفي", 1),
+    ("february", 2),
+    ("feb", 2),
+    ("fevrier", 2),
+    ("fevr", 2),
+    ("febrero", 2),
+    ("febbraio", 2),
+    ("fevereiro", 2),
+    ("فبراير", 2),
+    ("شباط", 2),
+    ("فيفري", 2),
+    ("march", 3),
+    ("mar", 3),
+    ("mars", 3),
+    ("marzo", 3),
+    ("marco", 3),
+    ("مارس", 3),
+    ("اذار", 3),
+    ("april", 4),
+    ("apr", 4),
+    ("avril", 4),
+    ("abril", 4),
+    ("abr", 4),
+    ("aprile", 4),
+    ("ابريل", 4),
+    ("نيسان", 4),
+    ("افريل", 4),
+    ("may", 5),
+    ("mai", 5),
+    ("mayo", 5),
+    ("maggio", 5),
+    ("maio", 5),
+    ("مايو", 5),
+    ("ايار", 5),
+    ("ماي", 5),
+    ("june", 6),
+    ("jun", 6),
+    ("juin", 6),
+    ("junio", 6),
+    ("giugno", 6),
+    ("junho", 6),
+    ("يونيو", 6),
+    ("حزيران", 6),
+    ("جوان", 6),
+    ("july", 7),
+    ("jul", 7),
+    ("juillet", 7),
+    ("julio", 7),
+    ("luglio", 7),
+    ("julho", 7),
+    ("يوليو", 7),
+    ("تموز", 7),
+    ("جويليه", 7),
+    ("august", 8),
+    ("aug", 8),
+    ("aout", 8),
+    ("agosto", 8),
+    ("ago", 8),
+    ("اغسطس", 8),
+    ("اب", 8),
+    ("اوت", 8),
+    ("september", 9),
+    ("sep", 9),
+    ("sept", 9),
+    ("septembre", 9),
+    ("septiembre", 9),
+    ("settembre", 9),
+    ("setembro", 9),
+    ("سبتمبر", 9),
+    ("ايلول", 9),
+    ("october", 10),
+    ("oct", 10),
+    ("octobre", 10),
+    ("octubre", 10),
+    ("ottobre", 10),
+    ("outubro", 10),
+    ("اكتوبر", 10),
+    ("تشرين الاول", 10),
+    ("november", 11),
+    ("nov", 11),
+    ("novembre", 11),
+    ("noviembre", 11),
+    ("novembro", 11),
+    ("نوفمبر", 11),
+    ("تشرين الثاني", 11),
+    ("december", 12),
+    ("dec", 12),
+    ("decembre", 12),
+    ("diciembre", 12),
+    ("dic", 12),
+    ("dicembre", 12),
+    ("dezembro", 12),
+    ("ديسمبر", 12),
+    ("كانون الاول", 12),
 ];
 
 /// Relative day words: offset from the publication date.
 const RELATIVE: &[(&str, i64)] = &[
-    ("yesterday", -1), ("امس", -1), ("بالامس", -1), ("hier", -1), ("ayer", -1), ("ieri", -1), ("ontem", -1),
-    ("today", 0), ("اليوم", 0), ("aujourd hui", 0), ("hoy", 0), ("oggi", 0), ("hoje", 0),
+    ("yesterday", -1),
+    ("امس", -1),
+    ("بالامس", -1),
+    ("hier", -1),
+    ("ayer", -1),
+    ("ieri", -1),
+    ("ontem", -1),
+    ("today", 0),
+    ("اليوم", 0),
+    ("aujourd hui", 0),
+    ("hoy", 0),
+    ("oggi", 0),
+    ("hoje", 0),
 ];
 
 /// Weekday names (0 = Monday).
 const WEEKDAYS: &[(&str, u32)] = &[
-    ("monday", 0), ("lundi", 0), ("lunes", 0), ("lunedi", 0), ("segunda feira", 0), ("الاثنين", 0),
-    ("tuesday", 1), ("mardi", 1), ("martes", 1), ("martedi", 1), ("terca feira", 1), ("الثلاثاء", 1),
-    ("wednesday", 2), ("mercredi", 2), ("miercoles", 2), ("mercoledi", 2), ("quarta feira", 2), ("الاربعاء", 2),
-    ("thursday", 3), ("jeudi", 3), ("jueves", 3), ("giovedi", 3), ("quinta feira", 3), ("الخميس", 3),
-    ("friday", 4), ("vendredi", 4), ("viernes", 4), ("venerdi", 4), ("sexta feira", 4), ("الجمعه", 4),
-    ("saturday", 5), ("samedi", 5), ("sabado", 5), ("sabato", 5), ("السبت", 5),
-    ("sunday", 6), ("dimanche", 6), ("domingo", 6), ("domenica", 6), ("الاحد", 6),
+    ("monday", 0),
+    ("lundi", 0),
+    ("lunes", 0),
+    ("lunedi", 0),
+    ("segunda feira", 0),
+    ("الاثنين", 0),
+    ("tuesday", 1),
+    ("mardi", 1),
+    ("martes", 1),
+    ("martedi", 1),
+    ("terca feira", 1),
+    ("الثلاثاء", 1),
+    ("wednesday", 2),
+    ("mercredi", 2),
+    ("miercoles", 2),
+    ("mercoledi", 2),
+    ("quarta feira", 2),
+    ("الاربعاء", 2),
+    ("thursday", 3),
+    ("jeudi", 3),
+    ("jueves", 3),
+    ("giovedi", 3),
+    ("quinta feira", 3),
+    ("الخميس", 3),
+    ("friday", 4),
+    ("vendredi", 4),
+    ("viernes", 4),
+    ("venerdi", 4),
+    ("sexta feira", 4),
+    ("الجمعه", 4),
+    ("saturday", 5),
+    ("samedi", 5),
+    ("sabado", 5),
+    ("sabato", 5),
+    ("السبت", 5),
+    ("sunday", 6),
+    ("dimanche", 6),
+    ("domingo", 6),
+    ("domenica", 6),
+    ("الاحد", 6),
 ];
 
 fn lookup<T: Copy>(table: &[(&str, T)], words: &[&str], i: usize) -> Option<(T, usize)> {
@@ -79,7 +218,10 @@ fn lookup<T: Copy>(table: &[(&str, T)], words: &[&str], i: usize) -> Option<(T, 
             return Some((*v, 2));
         }
     }
-    table.iter().find(|(k, _)| *k == words[i]).map(|(_, v)| (*v, 1))
+    table
+        .iter()
+        .find(|(k, _)| *k == words[i])
+        .map(|(_, v)| (*v, 1))
 }
 
 fn day_number(w: &str) -> Option<u32> {
@@ -103,12 +245,21 @@ fn year_after(words: &[&str], mut j: usize) -> Option<i32> {
     words.get(j).and_then(|w| year_number(w))
 }
 
-fn complete(year: Option<i32>, month: u32, day: u32, published: Option<NaiveDate>) -> Option<DayMention> {
+fn complete(
+    year: Option<i32>,
+    month: u32,
+    day: u32,
+    published: Option<NaiveDate>,
+) -> Option<DayMention> {
     NaiveDate::from_ymd_opt(2000, month, day)?;
     let year = year.or_else(|| {
         let p = published?;
         let this = NaiveDate::from_ymd_opt(p.year(), month, day)?;
-        Some(if this > p + Duration::days(7) { p.year() - 1 } else { p.year() })
+        Some(if this > p + Duration::days(7) {
+            p.year() - 1
+        } else {
+            p.year()
+        })
     });
     Some(DayMention { year, month, day })
 }
@@ -141,26 +292,42 @@ fn find_dates_in_line(text: &str, published: Option<NaiveDate>) -> Vec<DayMentio
     while i < words.len() {
         if let Some((month, n)) = lookup(MONTHS, &words, i) {
             // DAY [de] MONTH [de] [YEAR]
-            let before = if i >= 1 && matches!(words[i - 1], "de" | "del") && i >= 2 { i - 2 } else { i.wrapping_sub(1) };
+            let before = if i >= 1 && matches!(words[i - 1], "de" | "del") && i >= 2 {
+                i - 2
+            } else {
+                i.wrapping_sub(1)
+            };
             let day_before = words.get(before).and_then(|w| day_number(w));
             if let Some(day) = day_before {
-                push(complete(year_after(&words, i + n), month, day, published), &mut out);
+                push(
+                    complete(year_after(&words, i + n), month, day, published),
+                    &mut out,
+                );
             } else if let Some(day) = words.get(i + n).and_then(|w| day_number(w)) {
                 // MONTH DAY [YEAR]
-                push(complete(year_after(&words, i + n + 1), month, day, published), &mut out);
+                push(
+                    complete(year_after(&words, i + n + 1), month, day, published),
+                    &mut out,
+                );
             }
             i += n;
             continue;
         }
         if let Some(p) = published {
             if let Some((off, n)) = lookup(RELATIVE, &words, i) {
-                push(Some(DayMention::from_date(p + Duration::days(off))), &mut out);
+                push(
+                    Some(DayMention::from_date(p + Duration::days(off))),
+                    &mut out,
+                );
                 i += n;
                 continue;
             }
             if let Some((wd, n)) = lookup(WEEKDAYS, &words, i) {
                 let back = (p.weekday().num_days_from_monday() + 7 - wd) % 7;
-                push(Some(DayMention::from_date(p - Duration::days(back as i64))), &mut out);
+                push(
+                    Some(DayMention::from_date(p - Duration::days(back as i64))),
+                    &mut out,
+                );
                 i += n;
                 continue;
             }
@@ -175,17 +342,44 @@ mod tests {
     use super::*;
 
     fn md(m: u32, d: u32) -> DayMention {
-        DayMention { year: None, month: m, day: d }
+        DayMention {
+            year: None,
+            month: m,
+            day: d,
+        }
     }
 
     #[test]
     fn explicit_dates_are_read_in_every_language() {
-        assert_eq!(find_dates("ظهر يوم الإثنين 6 آذار/مارس", None), vec![md(3, 6)]);
-        assert_eq!(find_dates("IDLIB, Syria, March 6 (Meridian News)", None), vec![md(3, 6)]);
+        assert_eq!(
+            find_dates("ظهر يوم الإثنين 6 آذار/مارس", None),
+            vec![md(3, 6)]
+        );
+        assert_eq!(
+            find_dates("IDLIB, Syria, March 6 (Meridian News)", None),
+            vec![md(3, 6)]
+        );
         assert_eq!(find_dates("BEYROUTH, 18 mars (AFP)", None), vec![md(3, 18)]);
-        assert_eq!(find_dates("Santiago de Chile, 14 oct (EFE)", None), vec![md(10, 14)]);
-        assert_eq!(find_dates("el 14 de octubre de 2019", None), vec![DayMention { year: Some(2019), month: 10, day: 14 }]);
-        assert_eq!(find_dates("الأحد 12 مارس 2023", None), vec![DayMention { year: Some(2023), month: 3, day: 12 }]);
+        assert_eq!(
+            find_dates("Santiago de Chile, 14 oct (EFE)", None),
+            vec![md(10, 14)]
+        );
+        assert_eq!(
+            find_dates("el 14 de octubre de 2019", None),
+            vec![DayMention {
+                year: Some(2019),
+                month: 10,
+                day: 14
+            }]
+        );
+        assert_eq!(
+            find_dates("الأحد 12 مارس 2023", None),
+            vec![DayMention {
+                year: Some(2023),
+                month: 3,
+                day: 12
+            }]
+        );
         assert_eq!(find_dates("ceasefire in March 2020", None), vec![]);
     }
 
@@ -193,10 +387,19 @@ mod tests {
     fn relative_days_need_a_publication_date() {
         let p = NaiveDate::from_ymd_opt(2018, 5, 27).unwrap(); // a Sunday
         assert!(find_dates("أعلنت مصادر، أمس", None).is_empty());
-        assert_eq!(find_dates("أعلنت مصادر، أمس", Some(p)), vec![DayMention::from_date(p - Duration::days(1))]);
+        assert_eq!(
+            find_dates("أعلنت مصادر، أمس", Some(p)),
+            vec![DayMention::from_date(p - Duration::days(1))]
+        );
         let wed = NaiveDate::from_ymd_opt(2018, 5, 23).unwrap();
-        assert_eq!(find_dates("attacked on Wednesday", Some(p)), vec![DayMention::from_date(wed)]);
-        assert_eq!(find_dates("بتاريخ 23 مايو", Some(p)), vec![DayMention::from_date(wed)]);
+        assert_eq!(
+            find_dates("attacked on Wednesday", Some(p)),
+            vec![DayMention::from_date(wed)]
+        );
+        assert_eq!(
+            find_dates("بتاريخ 23 مايو", Some(p)),
+            vec![DayMention::from_date(wed)]
+        );
     }
 
     #[test]

@@ -104,17 +104,31 @@ fn kinds() -> &'static Kinds {
     static KINDS: OnceLock<Kinds> = OnceLock::new();
     KINDS.get_or_init(|| {
         // The embedded data is checked by the `builtin_incident_kinds_parse` test.
-        let file: KindFile = toml::from_str(BUILTIN_INCIDENTS).expect("embedded incidents.toml is valid");
+        let file: KindFile =
+            toml::from_str(BUILTIN_INCIDENTS).expect("embedded incidents.toml is valid");
         let matcher = PhraseMatcher::new(
-            file.kinds.iter().enumerate().flat_map(|(i, k)| k.names.iter().map(move |n| (n.as_str(), i))),
-            MatchOptions { arabic_article: true, arabic_suffix: true },
+            file.kinds
+                .iter()
+                .enumerate()
+                .flat_map(|(i, k)| k.names.iter().map(move |n| (n.as_str(), i))),
+            MatchOptions {
+                arabic_article: true,
+                arabic_suffix: true,
+            },
         );
-        Kinds { entries: file.kinds, matcher }
+        Kinds {
+            entries: file.kinds,
+            matcher,
+        }
     })
 }
 
 fn family_of(kind: &str) -> Option<&'static str> {
-    kinds().entries.iter().find(|k| k.key == kind).map(|k| k.family.as_str())
+    kinds()
+        .entries
+        .iter()
+        .find(|k| k.key == kind)
+        .map(|k| k.family.as_str())
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -137,11 +151,17 @@ fn dateline_end(line: &str) -> Option<usize> {
         }
         let is_delim = matches!(c, '(' | '–' | '—' | ':' | '-') && {
             // a hyphen inside a word ("ez-Zor") is not a delimiter unless before an Arabic agency name
-            c != '-' || line[..i].ends_with(' ') || line[i + 1..].starts_with(' ') || line[i + 1..].chars().next().is_some_and(super::normalize::is_arabic)
+            c != '-'
+                || line[..i].ends_with(' ')
+                || line[i + 1..].starts_with(' ')
+                || line[i + 1..]
+                    .chars()
+                    .next()
+                    .is_some_and(super::normalize::is_arabic)
         };
         if is_delim {
             let words = line[..i].split_whitespace().count();
-            return (words >= 1 && words <= 6).then_some(i);
+            return (1..=6).contains(&words).then_some(i);
         }
     }
     None
@@ -196,7 +216,10 @@ pub fn signature(
     claims: &[ExtractedClaim],
     gazetteer: &Gazetteer,
 ) -> EventSignature {
-    let mut sig = EventSignature { articles: 1, ..Default::default() };
+    let mut sig = EventSignature {
+        articles: 1,
+        ..Default::default()
+    };
     let mut focus_all: BTreeSet<String> = BTreeSet::new();
     for (s, e, role) in segments(text, claims) {
         let seg = &text[s..e];
@@ -209,7 +232,9 @@ pub fn signature(
             Role::Dateline => W_DATELINE,
         };
         for m in gazetteer.find_folded(&folded) {
-            let Some(place) = gazetteer.place(&m.key) else { continue };
+            let Some(place) = gazetteer.place(&m.key) else {
+                continue;
+            };
             let entry = sig.places.entry(m.key.clone()).or_insert(0.0);
             *entry = entry.max(w);
             if matches!(place.level, Level::Locality | Level::Site) {
@@ -232,9 +257,16 @@ pub fn signature(
             }
         }
     }
-    let non_capital: BTreeSet<String> =
-        focus_all.iter().filter(|k| gazetteer.place(k).is_some_and(|p| !p.capital)).cloned().collect();
-    sig.focus = if non_capital.is_empty() { focus_all } else { non_capital };
+    let non_capital: BTreeSet<String> = focus_all
+        .iter()
+        .filter(|k| gazetteer.place(k).is_some_and(|p| !p.capital))
+        .cloned()
+        .collect();
+    sig.focus = if non_capital.is_empty() {
+        focus_all
+    } else {
+        non_capital
+    };
     sig.dates = find_dates(text, published).into_iter().collect();
     if let Some(p) = published {
         sig.dates.insert(DayMention::from_date(p));
@@ -262,7 +294,11 @@ fn level_factor(gazetteer: &Gazetteer, key: &str) -> f32 {
 }
 
 /// How well an article's signature fits an event's; `None` when it cannot be the same incident.
-pub fn score(article: &EventSignature, event: &EventSignature, gazetteer: &Gazetteer) -> Option<f32> {
+pub fn score(
+    article: &EventSignature,
+    event: &EventSignature,
+    gazetteer: &Gazetteer,
+) -> Option<f32> {
     let mut place = 0.0;
     for (k, wa) in &article.places {
         if let Some(we) = event.places.get(k) {
@@ -301,8 +337,11 @@ pub fn score(article: &EventSignature, event: &EventSignature, gazetteer: &Gazet
             total += if fa.is_disjoint(&fe) { -1.0 } else { 0.5 };
         }
     }
-    let groups: f32 =
-        article.groups.intersection(&event.groups).map(|g| if g == "civilians" { 0.25 } else { 0.5 }).sum();
+    let groups: f32 = article
+        .groups
+        .intersection(&event.groups)
+        .map(|g| if g == "civilians" { 0.25 } else { 0.5 })
+        .sum();
     total += groups.min(1.5);
     let union = article.measures.union(&event.measures).count();
     if union > 0 {
@@ -313,7 +352,11 @@ pub fn score(article: &EventSignature, event: &EventSignature, gazetteer: &Gazet
 
 /// The best-fitting event among `candidates` (id, stored signature), if any reaches
 /// [`MATCH_THRESHOLD`].
-pub fn match_event(sig: &EventSignature, candidates: &[(i64, EventSignature)], gazetteer: &Gazetteer) -> Option<i64> {
+pub fn match_event(
+    sig: &EventSignature,
+    candidates: &[(i64, EventSignature)],
+    gazetteer: &Gazetteer,
+) -> Option<i64> {
     candidates
         .iter()
         .filter_map(|(id, e)| score(sig, e, gazetteer).map(|s| (*id, s)))

@@ -137,7 +137,10 @@ fn doc_key(c: &LinkClaim) -> (i64, i32) {
 fn cmp_order(a: &LinkClaim, b: &LinkClaim) -> Ordering {
     match (a.published, b.published) {
         (Some(x), Some(y)) if x != y => x.cmp(&y),
-        _ => a.ingest_seq.cmp(&b.ingest_seq).then(a.version.cmp(&b.version)),
+        _ => a
+            .ingest_seq
+            .cmp(&b.ingest_seq)
+            .then(a.version.cmp(&b.version)),
     }
 }
 
@@ -154,15 +157,25 @@ fn desc(c: &LinkClaim) -> String {
 }
 
 fn plain(c: &LinkClaim) -> bool {
-    c.value > 0 && c.value_max.is_none_or(|m| m == c.value) && matches!(c.qualifier, Qualifier::Exact | Qualifier::Approx)
+    c.value > 0
+        && c.value_max.is_none_or(|m| m == c.value)
+        && matches!(c.qualifier, Qualifier::Exact | Qualifier::Approx)
 }
 
 /// Parts (one or two from `pool`, all plain) that with `first` add up to `target`.
-fn sum_parts<'a>(target: i64, first: &LinkClaim, pool: &[&'a LinkClaim]) -> Option<Vec<&'a LinkClaim>> {
+fn sum_parts<'a>(
+    target: i64,
+    first: &LinkClaim,
+    pool: &[&'a LinkClaim],
+) -> Option<Vec<&'a LinkClaim>> {
     if !plain(first) || first.value >= target {
         return None;
     }
-    let pool: Vec<&LinkClaim> = pool.iter().copied().filter(|p| plain(p) && p.claim_id != first.claim_id).collect();
+    let pool: Vec<&LinkClaim> = pool
+        .iter()
+        .copied()
+        .filter(|p| plain(p) && p.claim_id != first.claim_id)
+        .collect();
     for (i, a) in pool.iter().enumerate() {
         if first.value + a.value == target {
             return Some(vec![a]);
@@ -187,7 +200,10 @@ pub fn link_event(claims: &[LinkClaim], sources: &SourceDirectory) -> Vec<Fact> 
     let resolved = resolve(claims, sources);
     let mut by_question: BTreeMap<(Measure, String), Vec<usize>> = BTreeMap::new();
     for (i, r) in resolved.iter().enumerate() {
-        by_question.entry((r.c.measure, r.group.clone())).or_default().push(i);
+        by_question
+            .entry((r.c.measure, r.group.clone()))
+            .or_default()
+            .push(i);
     }
     by_question
         .into_iter()
@@ -205,7 +221,10 @@ fn resolve<'a>(claims: &'a [LinkClaim], sources: &SourceDirectory) -> Vec<Resolv
     let mut src: HashMap<i64, Option<SourceRef>> = HashMap::new();
     for list in docs.values_mut() {
         list.sort_by_key(|c| (c.position, c.claim_id));
-        let raws: Vec<Option<&str>> = list.iter().map(|c| c.source.as_deref().filter(|s| !s.trim().is_empty())).collect();
+        let raws: Vec<Option<&str>> = list
+            .iter()
+            .map(|c| c.source.as_deref().filter(|s| !s.trim().is_empty()))
+            .collect();
         for (c, r) in list.iter().zip(sources.resolve_article(&raws)) {
             src.insert(c.claim_id, r);
         }
@@ -224,7 +243,8 @@ fn resolve<'a>(claims: &'a [LinkClaim], sources: &SourceDirectory) -> Vec<Resolv
                     && d.measure == c.measure
                     && d.value == c.value
                     && d.value_max == c.value_max
-                    && (doc_key(d) == doc_key(c) || (mine.is_some() && source_of(d).map(|s| s.key) == mine))
+                    && (doc_key(d) == doc_key(c)
+                        || (mine.is_some() && source_of(d).map(|s| s.key) == mine))
             })
             .map(|d| d.group.as_str())
             .collect();
@@ -242,7 +262,12 @@ fn resolve<'a>(claims: &'a [LinkClaim], sources: &SourceDirectory) -> Vec<Resolv
         .map(|c| {
             let group = groups[&c.claim_id].clone();
             if let Some(s) = source_of(c) {
-                return Resolved { c, source: s, group, restates: None };
+                return Resolved {
+                    c,
+                    source: s,
+                    group,
+                    restates: None,
+                };
             }
             let attributed: Vec<(&LinkClaim, SourceRef)> = docs[&doc_key(c)]
                 .iter()
@@ -251,10 +276,17 @@ fn resolve<'a>(claims: &'a [LinkClaim], sources: &SourceDirectory) -> Vec<Resolv
                 .collect();
             let same = attributed
                 .iter()
-                .filter(|(d, _)| groups[&d.claim_id] == group && d.value == c.value && d.value_max == c.value_max)
+                .filter(|(d, _)| {
+                    groups[&d.claim_id] == group && d.value == c.value && d.value_max == c.value_max
+                })
                 .min_by_key(|(d, _)| d.position.abs_diff(c.position));
             if let Some((_, s)) = same {
-                return Resolved { c, source: s.clone(), group, restates: Some(format!("restates {}'s figure", s.name)) };
+                return Resolved {
+                    c,
+                    source: s.clone(),
+                    group,
+                    restates: Some(format!("restates {}'s figure", s.name)),
+                };
             }
             let mut by_source: BTreeMap<&str, Vec<&LinkClaim>> = BTreeMap::new();
             for (d, s) in &attributed {
@@ -268,18 +300,39 @@ fn resolve<'a>(claims: &'a [LinkClaim], sources: &SourceDirectory) -> Vec<Resolv
                         if !plain(c) {
                             break;
                         }
-                        let s = attributed.iter().find(|(_, s)| s.key == *key).map(|(_, s)| s.clone());
+                        let s = attributed
+                            .iter()
+                            .find(|(_, s)| s.key == *key)
+                            .map(|(_, s)| s.clone());
                         if let Some(s) = s {
                             let mut terms = vec![first.value.to_string()];
                             terms.extend(parts.iter().map(|p| p.value.to_string()));
-                            let why = format!("restates {}'s {} = {}", s.name, terms.join(" + "), c.value);
-                            return Resolved { c, source: s, group, restates: Some(why) };
+                            let why = format!(
+                                "restates {}'s {} = {}",
+                                s.name,
+                                terms.join(" + "),
+                                c.value
+                            );
+                            return Resolved {
+                                c,
+                                source: s,
+                                group,
+                                restates: Some(why),
+                            };
                         }
                     }
                 }
             }
-            let outlet = SourceRef { key: format!("outlet:{}", normalize_name(&c.outlet)), name: c.outlet.clone() };
-            Resolved { c, source: outlet, group, restates: None }
+            let outlet = SourceRef {
+                key: format!("outlet:{}", normalize_name(&c.outlet)),
+                name: c.outlet.clone(),
+            };
+            Resolved {
+                c,
+                source: outlet,
+                group,
+                restates: None,
+            }
         })
         .collect()
 }
@@ -292,9 +345,19 @@ fn link_fact(measure: Measure, group: &str, idx: &[usize], all: &[Resolved]) -> 
     // rule 3: part_of within the fact
     for r in &members {
         if let Some(w) = r.c.part_of.and_then(|w| by_id.get(&w)) {
-            if w.c.claim_id != r.c.claim_id && interval(r.c).hi <= interval(w.c).hi && r.c.value <= top(w.c) {
-                let whose = if w.source.key == r.source.key { "same source".to_string() } else { w.source.name.clone() };
-                role.insert(r.c.claim_id, (Role::Explained, format!("part of {} ({whose})", desc(w.c))));
+            if w.c.claim_id != r.c.claim_id
+                && interval(r.c).hi <= interval(w.c).hi
+                && r.c.value <= top(w.c)
+            {
+                let whose = if w.source.key == r.source.key {
+                    "same source".to_string()
+                } else {
+                    w.source.name.clone()
+                };
+                role.insert(
+                    r.c.claim_id,
+                    (Role::Explained, format!("part of {} ({whose})", desc(w.c))),
+                );
             }
         }
     }
@@ -310,7 +373,13 @@ fn link_fact(measure: Measure, group: &str, idx: &[usize], all: &[Resolved]) -> 
         let current: Vec<&&Resolved> = list.iter().filter(|r| r.c.is_latest).collect();
         let Some(latest) = current.iter().map(|r| r.c).max_by(|a, b| cmp_order(a, b)) else {
             for r in list {
-                role.insert(r.c.claim_id, (Role::Explained, "from an earlier version of its article; withdrawn since".into()));
+                role.insert(
+                    r.c.claim_id,
+                    (
+                        Role::Explained,
+                        "from an earlier version of its article; withdrawn since".into(),
+                    ),
+                );
             }
             continue;
         };
@@ -321,7 +390,10 @@ fn link_fact(measure: Measure, group: &str, idx: &[usize], all: &[Resolved]) -> 
             .max_by(|a, b| {
                 top(a.c)
                     .cmp(&top(b.c))
-                    .then((a.c.qualifier == Qualifier::Exact).cmp(&(b.c.qualifier == Qualifier::Exact)))
+                    .then(
+                        (a.c.qualifier == Qualifier::Exact)
+                            .cmp(&(b.c.qualifier == Qualifier::Exact)),
+                    )
                     .then(b.c.position.cmp(&a.c.position))
             })
             .map(|r| **r)
@@ -350,13 +422,27 @@ fn link_fact(measure: Measure, group: &str, idx: &[usize], all: &[Resolved]) -> 
             .filter(|q| q.source.key != p.source.key)
             .map(|q| format!("{} ({})", desc(q.c), q.source.name))
             .collect();
-        let lead = p.restates.as_ref().map(|r| format!("{r}; ")).unwrap_or_default();
+        let lead = p
+            .restates
+            .as_ref()
+            .map(|r| format!("{r}; "))
+            .unwrap_or_default();
         if against.is_empty() {
-            let why = if others.is_empty() { "only source for this figure".to_string() } else { format!("consistent with {}", others.join(", ")) };
+            let why = if others.is_empty() {
+                "only source for this figure".to_string()
+            } else {
+                format!("consistent with {}", others.join(", "))
+            };
             role.insert(p.c.claim_id, (Role::Agreeing, format!("{lead}{why}")));
         } else {
             disputed_positions.push(p.c.claim_id);
-            role.insert(p.c.claim_id, (Role::Disputed, format!("{lead}conflicts with {}", against.join(", "))));
+            role.insert(
+                p.c.claim_id,
+                (
+                    Role::Disputed,
+                    format!("{lead}conflicts with {}", against.join(", ")),
+                ),
+            );
         }
     }
     // repeats of a disputed position are disputed too
@@ -377,7 +463,9 @@ fn link_fact(measure: Measure, group: &str, idx: &[usize], all: &[Resolved]) -> 
     let mut out: Vec<Member> = members
         .iter()
         .map(|r| {
-            let (rl, why) = role.remove(&r.c.claim_id).unwrap_or((Role::Agreeing, String::new()));
+            let (rl, why) = role
+                .remove(&r.c.claim_id)
+                .unwrap_or((Role::Agreeing, String::new()));
             Member {
                 claim_id: r.c.claim_id,
                 role: rl,
@@ -389,14 +477,31 @@ fn link_fact(measure: Measure, group: &str, idx: &[usize], all: &[Resolved]) -> 
         })
         .collect();
     out.sort_by_key(|m| m.claim_id);
-    Some(Fact { measure, group: group.to_string(), conflict, low, best, high, members: out })
+    Some(Fact {
+        measure,
+        group: group.to_string(),
+        conflict,
+        low,
+        best,
+        high,
+        members: out,
+    })
 }
 
 /// Rule 5: a source's figure other than its position.
-fn explain_same_source(r: &Resolved, pos: &Resolved, group: &str, all: &[Resolved]) -> (Role, String) {
+fn explain_same_source(
+    r: &Resolved,
+    pos: &Resolved,
+    group: &str,
+    all: &[Resolved],
+) -> (Role, String) {
     let c = r.c;
     let p = pos.c;
-    let lead = r.restates.as_ref().map(|x| format!("{x}; ")).unwrap_or_default();
+    let lead = r
+        .restates
+        .as_ref()
+        .map(|x| format!("{x}; "))
+        .unwrap_or_default();
     if interval(c).overlaps(&interval(p)) {
         let how = if doc_key(c) == doc_key(p) {
             "repeats"
@@ -405,7 +510,10 @@ fn explain_same_source(r: &Resolved, pos: &Resolved, group: &str, all: &[Resolve
         } else {
             "same as"
         };
-        return (Role::Agreeing, format!("{lead}{how} this source's figure {}", desc(p)));
+        return (
+            Role::Agreeing,
+            format!("{lead}{how} this source's figure {}", desc(p)),
+        );
     }
     if c.value < p.value {
         // same source, same measure, a group this fact may include, in c's or p's article version
@@ -418,46 +526,72 @@ fn explain_same_source(r: &Resolved, pos: &Resolved, group: &str, all: &[Resolve
                     && o.c.claim_id != p.claim_id
                     && (doc_key(o.c) == doc_key(c) || doc_key(o.c) == doc_key(p))
                     && o.c.value < p.value
+                    // a restatement in the outlet's voice is not a further part
+                    && o.restates.is_none()
             })
             .map(|o| o.c)
             .collect();
-        let mut pool_unique: Vec<&LinkClaim> = Vec::new();
-        for o in pool {
-            // a figure restated in the same article counts once
-            if !pool_unique.iter().any(|u| u.value == o.value && doc_key(u) == doc_key(o) && u.measure == o.measure) || o.claim_id == c.claim_id {
-                pool_unique.push(o);
-            }
-        }
-        if let Some(parts) = sum_parts(p.value, c, &pool_unique) {
-            return (Role::Explained, format!("{lead}{}", sum_reason(c, &parts, p)));
+        if let Some(parts) = sum_parts(p.value, c, &pool) {
+            return (
+                Role::Explained,
+                format!("{lead}{}", sum_reason(c, &parts, p)),
+            );
         }
         if doc_key(c) == doc_key(p) {
-            return (Role::Explained, format!("{lead}part of {} (same source)", desc(p)));
+            return (
+                Role::Explained,
+                format!("{lead}part of {} (same source)", desc(p)),
+            );
         }
     }
     if !c.is_latest {
-        return (Role::Explained, format!("{lead}earlier version of its article; superseded by this source's later figure {}", desc(p)));
+        return (
+            Role::Explained,
+            format!(
+                "{lead}earlier version of its article; superseded by this source's later figure {}",
+                desc(p)
+            ),
+        );
     }
     if doc_key(c) == doc_key(p) {
         // larger than the position is impossible (the position is the largest); kept for safety
-        return (Role::Explained, format!("{lead}revised in the same article to {}", desc(p)));
+        return (
+            Role::Explained,
+            format!("{lead}revised in the same article to {}", desc(p)),
+        );
     }
-    (Role::Explained, format!("{lead}superseded by this source's later figure {}", desc(p)))
+    (
+        Role::Explained,
+        format!("{lead}superseded by this source's later figure {}", desc(p)),
+    )
 }
 
 fn estimate(r: &Resolved, value: i64) -> Estimate {
-    Estimate { value, claim_id: r.c.claim_id, source_key: r.source.key.clone(), source_name: r.source.name.clone() }
+    Estimate {
+        value,
+        claim_id: r.c.claim_id,
+        source_key: r.source.key.clone(),
+        source_name: r.source.name.clone(),
+    }
 }
 
 /// Low / best / high over the positions. Best: the position most other positions agree with;
 /// ties go to a positive figure over a denial, then to the figure carried by more article
 /// versions, then to the latest.
-fn bounds(positions: &[&Resolved], members: &[&Resolved]) -> Option<(Estimate, Estimate, Estimate)> {
+fn bounds(
+    positions: &[&Resolved],
+    members: &[&Resolved],
+) -> Option<(Estimate, Estimate, Estimate)> {
     let low = positions.iter().min_by_key(|r| (r.c.value, r.c.claim_id))?;
-    let high = positions.iter().max_by_key(|r| (top(r.c), std::cmp::Reverse(r.c.claim_id)))?;
+    let high = positions
+        .iter()
+        .max_by_key(|r| (top(r.c), std::cmp::Reverse(r.c.claim_id)))?;
     let support = |r: &Resolved| {
         let point = Interval::of(r.c.value, None, Qualifier::Exact);
-        let agreeing = positions.iter().filter(|q| interval(q.c).overlaps(&point)).count();
+        let agreeing = positions
+            .iter()
+            .filter(|q| interval(q.c).overlaps(&point))
+            .count();
         let mut docs: Vec<(i64, i32)> = members
             .iter()
             .filter(|m| m.c.is_latest && m.source.key == r.source.key)
@@ -467,6 +601,15 @@ fn bounds(positions: &[&Resolved], members: &[&Resolved]) -> Option<(Estimate, E
         docs.dedup();
         (agreeing, r.c.value > 0, docs.len())
     };
-    let best = positions.iter().max_by(|a, b| support(a).cmp(&support(b)).then(cmp_order(a.c, b.c)).then(a.c.value.cmp(&b.c.value)))?;
-    Some((estimate(low, low.c.value), estimate(best, best.c.value), estimate(high, top(high.c))))
+    let best = positions.iter().max_by(|a, b| {
+        support(a)
+            .cmp(&support(b))
+            .then(cmp_order(a.c, b.c))
+            .then(a.c.value.cmp(&b.c.value))
+    })?;
+    Some((
+        estimate(low, low.c.value),
+        estimate(best, best.c.value),
+        estimate(high, top(high.c)),
+    ))
 }

@@ -90,22 +90,34 @@ impl Gazetteer {
         for p in &places {
             if let Some(parent) = &p.parent {
                 if !index.contains_key(parent) {
-                    return Err(GazetteerError::UnknownParent { place: p.key.clone(), parent: parent.clone() });
+                    return Err(GazetteerError::UnknownParent {
+                        place: p.key.clone(),
+                        parent: parent.clone(),
+                    });
                 }
             }
         }
         let matcher = PhraseMatcher::new(
-            places.iter().enumerate().flat_map(|(i, p)| p.names.iter().map(move |n| (n.as_str(), i))),
+            places
+                .iter()
+                .enumerate()
+                .flat_map(|(i, p)| p.names.iter().map(move |n| (n.as_str(), i))),
             MatchOptions::default(),
         );
-        Ok(Gazetteer { places, index, matcher })
+        Ok(Gazetteer {
+            places,
+            index,
+            matcher,
+        })
     }
 
     /// The shipped gazetteer, parsed once.
     pub fn builtin() -> &'static Gazetteer {
         static BUILTIN: OnceLock<Gazetteer> = OnceLock::new();
         // The embedded data is checked by the `builtin_gazetteer_parses` test.
-        BUILTIN.get_or_init(|| Gazetteer::from_toml(BUILTIN_PLACES).expect("embedded places.toml is valid"))
+        BUILTIN.get_or_init(|| {
+            Gazetteer::from_toml(BUILTIN_PLACES).expect("embedded places.toml is valid")
+        })
     }
 
     /// All places, in file order.
@@ -137,10 +149,12 @@ impl Gazetteer {
         let mut cur = key;
         loop {
             match self.place(cur) {
-                Some(p) if matches!(p.level, Level::Locality | Level::Site) => match p.parent.as_deref() {
-                    Some(parent) => cur = parent,
-                    None => return cur,
-                },
+                Some(p) if matches!(p.level, Level::Locality | Level::Site) => {
+                    match p.parent.as_deref() {
+                        Some(parent) => cur = parent,
+                        None => return cur,
+                    }
+                }
                 _ => return cur,
             }
         }
@@ -151,7 +165,11 @@ impl Gazetteer {
         self.matcher
             .find_folded(folded)
             .into_iter()
-            .map(|m| PlaceMention { key: self.places[m.payload].key.clone(), start: m.start, end: m.end })
+            .map(|m| PlaceMention {
+                key: self.places[m.payload].key.clone(),
+                start: m.start,
+                end: m.end,
+            })
             .collect()
     }
 
@@ -166,28 +184,53 @@ mod tests {
     use super::*;
 
     fn keys(text: &str) -> Vec<String> {
-        Gazetteer::builtin().find(text).into_iter().map(|m| m.key).collect()
+        Gazetteer::builtin()
+            .find(text)
+            .into_iter()
+            .map(|m| m.key)
+            .collect()
     }
 
     #[test]
     fn builtin_gazetteer_parses() {
         let g = Gazetteer::from_toml(BUILTIN_PLACES).unwrap();
         assert!(g.places().len() > 300);
-        assert_eq!(g.place("sy.idlib.kafr_nabl").map(|p| p.level), Some(Level::Locality));
+        assert_eq!(
+            g.place("sy.idlib.kafr_nabl").map(|p| p.level),
+            Some(Level::Locality)
+        );
     }
 
     #[test]
     fn places_are_found_in_arabic_with_clitics() {
-        assert_eq!(keys("هجوم بدير الزور قرب مدينة الميادين"), vec!["sy.deir_ez_zor", "sy.deir_ez_zor.mayadin"]);
-        assert_eq!(keys("في بلدة كفر نبيل بريف إدلب الجنوبي"), vec!["sy.idlib.kafr_nabl", "sy.idlib"]);
-        assert_eq!(keys("وادي الزين في ريف حماة الشمالي"), vec!["sy.hama.wadi_al_zein", "sy.hama"]);
+        assert_eq!(
+            keys("هجوم بدير الزور قرب مدينة الميادين"),
+            vec!["sy.deir_ez_zor", "sy.deir_ez_zor.mayadin"]
+        );
+        assert_eq!(
+            keys("في بلدة كفر نبيل بريف إدلب الجنوبي"),
+            vec!["sy.idlib.kafr_nabl", "sy.idlib"]
+        );
+        assert_eq!(
+            keys("وادي الزين في ريف حماة الشمالي"),
+            vec!["sy.hama.wadi_al_zein", "sy.hama"]
+        );
     }
 
     #[test]
     fn places_are_found_in_latin_languages() {
-        assert_eq!(keys("l'hôpital de Kafr Nabil, dans la province d'Idleb"), vec!["sy.idlib.kafr_nabl", "sy.idlib"]);
-        assert_eq!(keys("Shelling in Wadi al-Zein in northern Hama province"), vec!["sy.hama.wadi_al_zein", "sy.hama"]);
-        assert_eq!(keys("a unos 35 kilómetros al sur de la ciudad de Idlib"), vec!["sy.idlib.city"]);
+        assert_eq!(
+            keys("l'hôpital de Kafr Nabil, dans la province d'Idleb"),
+            vec!["sy.idlib.kafr_nabl", "sy.idlib"]
+        );
+        assert_eq!(
+            keys("Shelling in Wadi al-Zein in northern Hama province"),
+            vec!["sy.hama.wadi_al_zein", "sy.hama"]
+        );
+        assert_eq!(
+            keys("a unos 35 kilómetros al sur de la ciudad de Idlib"),
+            vec!["sy.idlib.city"]
+        );
     }
 
     #[test]
@@ -195,6 +238,9 @@ mod tests {
         let g = Gazetteer::builtin();
         assert_eq!(g.province_of("sy.idlib.tal_al_ward"), "sy.idlib");
         assert_eq!(g.province_of("sy.idlib"), "sy.idlib");
-        assert_eq!(g.ancestors("sy.deir_ez_zor.mayadin"), vec!["sy.deir_ez_zor", "sy"]);
+        assert_eq!(
+            g.ancestors("sy.deir_ez_zor.mayadin"),
+            vec!["sy.deir_ez_zor", "sy"]
+        );
     }
 }

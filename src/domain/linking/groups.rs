@@ -16,7 +16,9 @@ pub fn includes(whole: &str, part: &str) -> bool {
     whole == part
         || whole == UNKNOWN_GROUP
         || part == UNKNOWN_GROUP
-        || COALITIONS.iter().any(|(w, parts)| *w == whole && parts.contains(&part))
+        || COALITIONS
+            .iter()
+            .any(|(w, parts)| *w == whole && parts.contains(&part))
 }
 
 #[cfg(test)]

@@ -19,12 +19,18 @@ impl Interval {
         let top = value_max.map_or(v, |m| (m as f64).max(v));
         match qualifier {
             Qualifier::Exact => Interval { lo: v, hi: top },
-            Qualifier::AtLeast => Interval { lo: v, hi: f64::INFINITY },
+            Qualifier::AtLeast => Interval {
+                lo: v,
+                hi: f64::INFINITY,
+            },
             Qualifier::AtMost => Interval { lo: 0.0, hi: top },
             Qualifier::Approx => {
                 let lo_tol = (v * APPROX_TOLERANCE).max(1.0);
                 let hi_tol = (top * APPROX_TOLERANCE).max(1.0);
-                Interval { lo: (v - lo_tol).max(0.0), hi: top + hi_tol }
+                Interval {
+                    lo: (v - lo_tol).max(0.0),
+                    hi: top + hi_tol,
+                }
             }
         }
     }

@@ -38,7 +38,10 @@ pub struct PhraseMatch {
 
 impl PhraseMatcher {
     /// Builds a matcher; phrases are folded here, empty ones are skipped.
-    pub fn new<'a>(phrases: impl IntoIterator<Item = (&'a str, usize)>, options: MatchOptions) -> Self {
+    pub fn new<'a>(
+        phrases: impl IntoIterator<Item = (&'a str, usize)>,
+        options: MatchOptions,
+    ) -> Self {
         let mut texts: Vec<String> = Vec::new();
         let mut patterns = Vec::new();
         for (phrase, payload) in phrases {
@@ -51,24 +54,41 @@ impl PhraseMatcher {
                 if let Some(rest) = f.strip_prefix("ال") {
                     if rest.chars().count() >= 2 {
                         texts.push(rest.to_string());
-                        patterns.push(Pattern { payload, arabic, article_dropped: true });
+                        patterns.push(Pattern {
+                            payload,
+                            arabic,
+                            article_dropped: true,
+                        });
                     }
                 }
             }
             texts.push(f);
-            patterns.push(Pattern { payload, arabic, article_dropped: false });
+            patterns.push(Pattern {
+                payload,
+                arabic,
+                article_dropped: false,
+            });
         }
         let ac = if texts.is_empty() {
             None
         } else {
-            AhoCorasick::builder().match_kind(MatchKind::Standard).build(&texts).ok()
+            AhoCorasick::builder()
+                .match_kind(MatchKind::Standard)
+                .build(&texts)
+                .ok()
         };
-        PhraseMatcher { ac, patterns, options }
+        PhraseMatcher {
+            ac,
+            patterns,
+            options,
+        }
     }
 
     /// Finds non-overlapping whole-word matches in already folded text, longest first.
     pub fn find_folded(&self, folded: &str) -> Vec<PhraseMatch> {
-        let Some(ac) = &self.ac else { return Vec::new() };
+        let Some(ac) = &self.ac else {
+            return Vec::new();
+        };
         let padded = format!(" {folded} ");
         let bytes = padded.as_bytes();
         let mut found: Vec<PhraseMatch> = Vec::new();
@@ -91,14 +111,23 @@ impl PhraseMatcher {
             let ok = if prefix.is_empty() {
                 !pat.article_dropped
             } else {
-                pat.arabic && valid_clitic_prefix(prefix, pat.article_dropped, self.options.arabic_article)
+                pat.arabic
+                    && valid_clitic_prefix(prefix, pat.article_dropped, self.options.arabic_article)
             };
             if !ok {
                 continue;
             }
-            found.push(PhraseMatch { start: word_start.saturating_sub(1), end: e - 1, payload: pat.payload });
+            found.push(PhraseMatch {
+                start: word_start.saturating_sub(1),
+                end: e - 1,
+                payload: pat.payload,
+            });
         }
-        found.sort_by(|a, b| (b.end - b.start).cmp(&(a.end - a.start)).then(a.start.cmp(&b.start)));
+        found.sort_by(|a, b| {
+            (b.end - b.start)
+                .cmp(&(a.end - a.start))
+                .then(a.start.cmp(&b.start))
+        });
         let mut kept: Vec<PhraseMatch> = Vec::new();
         for m in found {
             if kept.iter().all(|k| m.end <= k.start || m.start >= k.end) {
@@ -121,23 +150,40 @@ mod tests {
 
     #[test]
     fn longest_whole_word_match_wins() {
-        let m = PhraseMatcher::new([("Idlib", 0), ("city of Idlib", 1), ("Kafr Nabil", 2)], MatchOptions::default());
-        let got: Vec<usize> = m.find("south of the city of Idlib, near Kafr Nabil").iter().map(|x| x.payload).collect();
+        let m = PhraseMatcher::new(
+            [("Idlib", 0), ("city of Idlib", 1), ("Kafr Nabil", 2)],
+            MatchOptions::default(),
+        );
+        let got: Vec<usize> = m
+            .find("south of the city of Idlib, near Kafr Nabil")
+            .iter()
+            .map(|x| x.payload)
+            .collect();
         assert_eq!(got, vec![1, 2]);
         assert!(m.find("Idlibian").is_empty());
     }
 
     #[test]
     fn arabic_clitics_and_dropped_article_are_accepted() {
-        let m = PhraseMatcher::new([("الميادين", 0), ("دير الزور", 1), ("بيروت", 2)], MatchOptions::default());
-        let got: Vec<usize> = m.find("للميادين وبدير الزور وبيروت").iter().map(|x| x.payload).collect();
+        let m = PhraseMatcher::new(
+            [("الميادين", 0), ("دير الزور", 1), ("بيروت", 2)],
+            MatchOptions::default(),
+        );
+        let got: Vec<usize> = m
+            .find("للميادين وبدير الزور وبيروت")
+            .iter()
+            .map(|x| x.payload)
+            .collect();
         assert_eq!(got, vec![0, 1, 2]);
         assert!(m.find("تبيروت").is_empty());
     }
 
     #[test]
     fn common_nouns_take_article_and_suffixes_when_allowed() {
-        let opts = MatchOptions { arabic_article: true, arabic_suffix: true };
+        let opts = MatchOptions {
+            arabic_article: true,
+            arabic_suffix: true,
+        };
         let m = PhraseMatcher::new([("غارة", 0), ("هجوم", 1)], opts);
         assert_eq!(m.find("بالغارة").len(), 1);
         assert_eq!(m.find("هجومهم").len(), 1);

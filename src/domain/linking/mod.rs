@@ -26,3 +26,6 @@ pub use facts::{link_event, Estimate, Fact, LinkClaim, Member, Role};
 pub use gazetteer::Gazetteer;
 pub use parts::infer_part_of;
 pub use sources::{SourceDirectory, SourceRef};
+
+#[cfg(test)]
+mod tests;

@@ -9,27 +9,99 @@ use crate::domain::ExtractedClaim;
 
 /// Phrases that announce a part just before the figure.
 const BEFORE: &[&str] = &[
-    "including", "includes", "among them", "among whom", "among those", "among the dead", "among the killed",
-    "among the wounded", "among the injured", "among the missing", "among the detained",
-    "بينهم", "بينهن", "من بينهم", "من بينهن", "بمن فيهم", "منهم", "منهن",
-    "dont", "parmi eux", "parmi elles", "parmi lesquels", "parmi lesquelles", "y compris", "parmi les morts",
-    "parmi les blesses", "parmi les victimes",
-    "entre ellos", "entre ellas", "incluidos", "incluidas", "incluyendo", "entre los heridos", "entre los fallecidos",
-    "entre los muertos", "entre las victimas", "entre los detenidos", "entre los desaparecidos",
-    "tra cui", "tra questi", "tra loro", "di cui", "tra i morti", "tra i feriti", "tra le vittime",
-    "incluindo", "entre eles", "entre elas", "dos quais", "das quais", "entre os mortos", "entre os feridos",
+    "including",
+    "includes",
+    "among them",
+    "among whom",
+    "among those",
+    "among the dead",
+    "among the killed",
+    "among the wounded",
+    "among the injured",
+    "among the missing",
+    "among the detained",
+    "بينهم",
+    "بينهن",
+    "من بينهم",
+    "من بينهن",
+    "بمن فيهم",
+    "منهم",
+    "منهن",
+    "dont",
+    "parmi eux",
+    "parmi elles",
+    "parmi lesquels",
+    "parmi lesquelles",
+    "y compris",
+    "parmi les morts",
+    "parmi les blesses",
+    "parmi les victimes",
+    "entre ellos",
+    "entre ellas",
+    "incluidos",
+    "incluidas",
+    "incluyendo",
+    "entre los heridos",
+    "entre los fallecidos",
+    "entre los muertos",
+    "entre las victimas",
+    "entre los detenidos",
+    "entre los desaparecidos",
+    "tra cui",
+    "tra questi",
+    "tra loro",
+    "di cui",
+    "tra i morti",
+    "tra i feriti",
+    "tra le vittime",
+    "incluindo",
+    "entre eles",
+    "entre elas",
+    "dos quais",
+    "das quais",
+    "entre os mortos",
+    "entre os feridos",
 ];
 
 /// Phrases that mark a part just after the figure.
 const AFTER: &[&str] = &[
-    "of them", "of whom", "of those", "were among", "are among", "was among", "among",
-    "منهم", "منهن", "من القتلى", "من المصابين", "من الجرحى", "من الضحايا", "من المعتقلين", "من الموقوفين", "من المفقودين",
-    "de ellos", "de ellas", "figuran entre", "d entre eux", "d entre elles", "figurent parmi", "figure parmi", "parmi",
-    "di loro", "dei quali", "delle quali", "deles", "delas",
+    "of them",
+    "of whom",
+    "of those",
+    "were among",
+    "are among",
+    "was among",
+    "among",
+    "منهم",
+    "منهن",
+    "من القتلى",
+    "من المصابين",
+    "من الجرحى",
+    "من الضحايا",
+    "من المعتقلين",
+    "من الموقوفين",
+    "من المفقودين",
+    "de ellos",
+    "de ellas",
+    "figuran entre",
+    "d entre eux",
+    "d entre elles",
+    "figurent parmi",
+    "figure parmi",
+    "parmi",
+    "di loro",
+    "dei quali",
+    "delle quali",
+    "deles",
+    "delas",
 ];
 
 fn words(s: &str) -> Vec<String> {
-    fold(s).split(' ').filter(|w| !w.is_empty()).map(str::to_string).collect()
+    fold(s)
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 /// Position (in words) of the first occurrence of a cue, with its length.
@@ -76,7 +148,10 @@ pub fn sentence_bounds(text: &str) -> Vec<(usize, usize)> {
 }
 
 fn sentence_of(bounds: &[(usize, usize)], pos: usize) -> usize {
-    bounds.iter().position(|(s, e)| pos >= *s && pos < *e).unwrap_or(bounds.len())
+    bounds
+        .iter()
+        .position(|(s, e)| pos >= *s && pos < *e)
+        .unwrap_or(bounds.len())
 }
 
 fn clamp_char(text: &str, mut i: usize) -> usize {
@@ -88,19 +163,43 @@ fn clamp_char(text: &str, mut i: usize) -> usize {
 }
 
 /// Whether the claim at `i` reads as a part of something by its cues.
-fn has_part_cue(text: &str, claims: &[ExtractedClaim], i: usize, bounds: &[(usize, usize)]) -> bool {
+fn has_part_cue(
+    text: &str,
+    claims: &[ExtractedClaim],
+    i: usize,
+    bounds: &[(usize, usize)],
+) -> bool {
     let c = &claims[i];
-    let (start, end) = (clamp_char(text, c.start), clamp_char(text, c.end.max(c.start)));
-    let sent = bounds.get(sentence_of(bounds, start)).copied().unwrap_or((0, text.len()));
-    let prev_end = claims.iter().filter(|o| o.end <= start).map(|o| o.end).max().unwrap_or(0);
-    let next_start = claims.iter().filter(|o| o.start >= end && o.start > start).map(|o| o.start).min().unwrap_or(text.len());
+    let (start, end) = (
+        clamp_char(text, c.start),
+        clamp_char(text, c.end.max(c.start)),
+    );
+    let sent = bounds
+        .get(sentence_of(bounds, start))
+        .copied()
+        .unwrap_or((0, text.len()));
+    let prev_end = claims
+        .iter()
+        .filter(|o| o.end <= start)
+        .map(|o| o.end)
+        .max()
+        .unwrap_or(0);
+    let next_start = claims
+        .iter()
+        .filter(|o| o.start >= end && o.start > start)
+        .map(|o| o.start)
+        .min()
+        .unwrap_or(text.len());
     let lo = clamp_char(text, sent.0.max(prev_end));
     let hi = clamp_char(text, sent.1.min(next_start).max(end));
     let before = words(&text[lo..start]);
     let inside = words(&text[start..end]);
     let after = words(&text[end..hi]);
     // a cue just before the figure (at most two words between), or opening the span
-    if find_cue(&before, BEFORE).iter().any(|(p, n)| before.len() - (p + n) <= 2) {
+    if find_cue(&before, BEFORE)
+        .iter()
+        .any(|(p, n)| before.len() - (p + n) <= 2)
+    {
         return true;
     }
     if find_cue(&inside, BEFORE).iter().any(|(p, _)| *p <= 1) {
@@ -135,12 +234,21 @@ pub fn infer_part_of(text: &str, claims: &mut [ExtractedClaim]) {
                 && includes(&w.group, &part.group)
                 && w.part_of.is_none()
         };
-        let mut earlier: Vec<usize> = (0..n).filter(|&j| claims[j].start < part.start && fits(j)).collect();
+        let mut earlier: Vec<usize> = (0..n)
+            .filter(|&j| claims[j].start < part.start && fits(j))
+            .collect();
         earlier.sort_by_key(|&j| std::cmp::Reverse(claims[j].start));
-        let mut later: Vec<usize> = (0..n).filter(|&j| claims[j].start > part.start && fits(j)).collect();
+        let mut later: Vec<usize> = (0..n)
+            .filter(|&j| claims[j].start > part.start && fits(j))
+            .collect();
         later.sort_by_key(|&j| claims[j].start);
         let same = |j: &&usize| sentence_of(&bounds, claims[**j].start) == sent;
-        found[i] = earlier.iter().find(same).or_else(|| later.iter().find(same)).or_else(|| earlier.first()).copied();
+        found[i] = earlier
+            .iter()
+            .find(same)
+            .or_else(|| later.iter().find(same))
+            .or_else(|| earlier.first())
+            .copied();
     }
     for (i, f) in found.into_iter().enumerate() {
         if f.is_some() {
@@ -173,7 +281,10 @@ mod tests {
     #[test]
     fn including_marks_a_part_of_the_preceding_total() {
         let t = "The monitor put the toll at 12 civilians, including five children.";
-        let mut cs = vec![claim(t, "12", 12, Measure::Killed, "civilians"), claim(t, "five", 5, Measure::Killed, "civilians")];
+        let mut cs = vec![
+            claim(t, "12", 12, Measure::Killed, "civilians"),
+            claim(t, "five", 5, Measure::Killed, "civilians"),
+        ];
         infer_part_of(t, &mut cs);
         assert_eq!(cs[0].part_of, None);
         assert_eq!(cs[1].part_of, Some(0));
@@ -182,7 +293,10 @@ mod tests {
     #[test]
     fn among_marks_a_part_of_a_following_total_of_an_allied_group() {
         let t = "A monitor said nine Russians were among 35 pro-government fighters killed.";
-        let mut cs = vec![claim(t, "nine", 9, Measure::Killed, "russia"), claim(t, "35", 35, Measure::Killed, "syria_gov")];
+        let mut cs = vec![
+            claim(t, "nine", 9, Measure::Killed, "russia"),
+            claim(t, "35", 35, Measure::Killed, "syria_gov"),
+        ];
         infer_part_of(t, &mut cs);
         assert_eq!(cs[0].part_of, Some(1));
         assert_eq!(cs[1].part_of, None);
@@ -191,15 +305,25 @@ mod tests {
     #[test]
     fn arabic_and_french_and_spanish_cues_work() {
         let t = "قتل 35 مقاتلاً بينهم تسعة مقاتلين روس. نقل تسعة منهم.";
-        let mut cs = vec![claim(t, "35", 35, Measure::Killed, "syria_gov"), claim(t, "تسعة مقاتلين", 9, Measure::Killed, "russia")];
+        let mut cs = vec![
+            claim(t, "35", 35, Measure::Killed, "syria_gov"),
+            claim(t, "تسعة مقاتلين", 9, Measure::Killed, "russia"),
+        ];
         infer_part_of(t, &mut cs);
         assert_eq!(cs[1].part_of, Some(0));
-        let t = "Quatorze civils tués et 31 autres blessés. Sept enfants figurent parmi les blessés.";
-        let mut cs = vec![claim(t, "31", 31, Measure::Wounded, "civilians"), claim(t, "Sept", 7, Measure::Wounded, "civilians")];
+        let t =
+            "Quatorze civils tués et 31 autres blessés. Sept enfants figurent parmi les blessés.";
+        let mut cs = vec![
+            claim(t, "31", 31, Measure::Wounded, "civilians"),
+            claim(t, "Sept", 7, Measure::Wounded, "civilians"),
+        ];
         infer_part_of(t, &mut cs);
         assert_eq!(cs[1].part_of, Some(0));
         let t = "treinta y uno resultaron heridos. Entre los heridos hay siete niños.";
-        let mut cs = vec![claim(t, "treinta y uno", 31, Measure::Wounded, "civilians"), claim(t, "siete", 7, Measure::Wounded, "civilians")];
+        let mut cs = vec![
+            claim(t, "treinta y uno", 31, Measure::Wounded, "civilians"),
+            claim(t, "siete", 7, Measure::Wounded, "civilians"),
+        ];
         infer_part_of(t, &mut cs);
         assert_eq!(cs[1].part_of, Some(0));
     }
@@ -207,7 +331,10 @@ mod tests {
     #[test]
     fn a_total_followed_by_its_parts_is_not_a_part() {
         let t = "Nine people were killed, two of them children.";
-        let mut cs = vec![claim(t, "Nine", 9, Measure::Killed, "civilians"), claim(t, "two", 2, Measure::Killed, "civilians")];
+        let mut cs = vec![
+            claim(t, "Nine", 9, Measure::Killed, "civilians"),
+            claim(t, "two", 2, Measure::Killed, "civilians"),
+        ];
         infer_part_of(t, &mut cs);
         assert_eq!(cs[0].part_of, None);
         assert_eq!(cs[1].part_of, Some(0));

@@ -61,9 +61,15 @@ pub enum Attribution {
     /// A listed source.
     Known { index: usize },
     /// A full but unlisted name, with the kinds its words name.
-    Named { key: String, kinds: BTreeSet<String> },
+    Named {
+        key: String,
+        kinds: BTreeSet<String>,
+    },
     /// Only generic words ("the ministry"): resolve in the article.
-    Short { kinds: BTreeSet<String>, folded: String },
+    Short {
+        kinds: BTreeSet<String>,
+        folded: String,
+    },
 }
 
 /// Canonical sources, kinds and the matchers over their aliases.
@@ -81,13 +87,42 @@ pub fn normalize_name(text: &str) -> String {
     let words: Vec<&str> = f.split(' ').filter(|w| !w.is_empty()).collect();
     let mut start = 0;
     while start < words.len()
-        && matches!(words[start], "the" | "a" | "an" | "le" | "la" | "les" | "l" | "el" | "los" | "las" | "il" | "lo" | "gli" | "o" | "os" | "as" | "un" | "une" | "una" | "um" | "uma")
+        && matches!(
+            words[start],
+            "the"
+                | "a"
+                | "an"
+                | "le"
+                | "la"
+                | "les"
+                | "l"
+                | "el"
+                | "los"
+                | "las"
+                | "il"
+                | "lo"
+                | "gli"
+                | "o"
+                | "os"
+                | "as"
+                | "un"
+                | "une"
+                | "una"
+                | "um"
+                | "uma"
+        )
     {
         start += 1;
     }
     words[start..]
         .iter()
-        .map(|w| if is_arabic_text(w) { strip_arabic_article(w) } else { w })
+        .map(|w| {
+            if is_arabic_text(w) {
+                strip_arabic_article(w)
+            } else {
+                w
+            }
+        })
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -106,24 +141,40 @@ impl SourceDirectory {
                 return Err(SourcesError::Duplicate(s.key.clone()));
             }
         }
-        let opts = MatchOptions { arabic_article: true, arabic_suffix: false };
+        let opts = MatchOptions {
+            arabic_article: true,
+            arabic_suffix: false,
+        };
         let sources = PhraseMatcher::new(
-            data.sources.iter().enumerate().flat_map(|(i, s)| s.names.iter().map(move |n| (n.as_str(), i))),
+            data.sources
+                .iter()
+                .enumerate()
+                .flat_map(|(i, s)| s.names.iter().map(move |n| (n.as_str(), i))),
             opts,
         );
         let kinds = PhraseMatcher::new(
-            data.kinds.iter().enumerate().flat_map(|(i, k)| k.names.iter().map(move |n| (n.as_str(), i))),
+            data.kinds
+                .iter()
+                .enumerate()
+                .flat_map(|(i, k)| k.names.iter().map(move |n| (n.as_str(), i))),
             opts,
         );
         let filler = data.filler.iter().map(|f| fold(f)).collect();
-        Ok(SourceDirectory { data, sources, kinds, filler })
+        Ok(SourceDirectory {
+            data,
+            sources,
+            kinds,
+            filler,
+        })
     }
 
     /// The shipped directory, parsed once.
     pub fn builtin() -> &'static SourceDirectory {
         static BUILTIN: OnceLock<SourceDirectory> = OnceLock::new();
         // The embedded data is checked by the `builtin_sources_parse` test.
-        BUILTIN.get_or_init(|| SourceDirectory::from_toml(BUILTIN_SOURCES).expect("embedded sources.toml is valid"))
+        BUILTIN.get_or_init(|| {
+            SourceDirectory::from_toml(BUILTIN_SOURCES).expect("embedded sources.toml is valid")
+        })
     }
 
     pub fn data(&self) -> &SourcesData {
@@ -138,11 +189,19 @@ impl SourceDirectory {
     /// Reads one attribution text on its own (no article context).
     pub fn classify(&self, raw: &str) -> Attribution {
         let folded = fold(raw);
-        if let Some(m) = self.sources.find_folded(&folded).into_iter().max_by_key(|m| m.end - m.start) {
+        if let Some(m) = self
+            .sources
+            .find_folded(&folded)
+            .into_iter()
+            .max_by_key(|m| m.end - m.start)
+        {
             return Attribution::Known { index: m.payload };
         }
         let kind_matches = self.kinds.find_folded(&folded);
-        let mut kinds: BTreeSet<String> = kind_matches.iter().map(|m| self.data.kinds[m.payload].key.clone()).collect();
+        let mut kinds: BTreeSet<String> = kind_matches
+            .iter()
+            .map(|m| self.data.kinds[m.payload].key.clone())
+            .collect();
         // kind words nested in longer ones count too ("military source" is also a "source")
         let padded = format!(" {folded} ");
         for k in &self.data.kinds {
@@ -169,13 +228,18 @@ impl SourceDirectory {
             .count();
         // two-word fillers ("porte parole")
         let substantive = if substantive > 0 {
-            let mut r = format!(" {} ", rest.split_whitespace().collect::<Vec<_>>().join(" "));
+            let mut r = format!(
+                " {} ",
+                rest.split_whitespace().collect::<Vec<_>>().join(" ")
+            );
             for f in self.filler.iter().filter(|f| f.contains(' ')) {
                 r = r.replace(&format!(" {f} "), " ");
             }
             r.split(' ')
                 .filter(|w| !w.is_empty())
-                .filter(|w| !self.filler.contains(*w) && !self.filler.contains(strip_arabic_article(w)))
+                .filter(|w| {
+                    !self.filler.contains(*w) && !self.filler.contains(strip_arabic_article(w))
+                })
                 .count()
         } else {
             0
@@ -183,33 +247,51 @@ impl SourceDirectory {
         if !kinds.is_empty() && substantive == 0 {
             Attribution::Short { kinds, folded }
         } else {
-            Attribution::Named { key: format!("x:{}", normalize_name(raw)), kinds }
+            Attribution::Named {
+                key: format!("x:{}", normalize_name(raw)),
+                kinds,
+            }
         }
     }
 
     /// Resolves one attribution with no article context.
     pub fn resolve_one(&self, raw: &str) -> SourceRef {
-        self.resolve_article(&[Some(raw)]).into_iter().next().flatten().unwrap_or_else(|| SourceRef {
-            key: format!("x:{}", normalize_name(raw)),
-            name: raw.trim().to_string(),
-        })
+        self.resolve_article(&[Some(raw)])
+            .into_iter()
+            .next()
+            .flatten()
+            .unwrap_or_else(|| SourceRef {
+                key: format!("x:{}", normalize_name(raw)),
+                name: raw.trim().to_string(),
+            })
     }
 
     /// Resolves the attributions of one article, given in text order (`None` for a figure in
     /// the outlet's own voice, which stays `None`). A short reference resolves to the most
     /// recent earlier source of one of its kinds, else the first later one, else `kind:<kind>`.
     pub fn resolve_article(&self, raws: &[Option<&str>]) -> Vec<Option<SourceRef>> {
-        let classified: Vec<Option<Attribution>> = raws.iter().map(|r| r.map(|r| self.classify(r))).collect();
+        let classified: Vec<Option<Attribution>> =
+            raws.iter().map(|r| r.map(|r| self.classify(r))).collect();
         let full = |i: usize| -> Option<(SourceRef, BTreeSet<String>)> {
             let raw = raws[i]?;
             match classified[i].as_ref()? {
                 Attribution::Known { index } => {
                     let e = &self.data.sources[*index];
-                    Some((SourceRef { key: e.key.clone(), name: e.name.clone() }, e.kinds.iter().cloned().collect()))
+                    Some((
+                        SourceRef {
+                            key: e.key.clone(),
+                            name: e.name.clone(),
+                        },
+                        e.kinds.iter().cloned().collect(),
+                    ))
                 }
-                Attribution::Named { key, kinds } => {
-                    Some((SourceRef { key: key.clone(), name: raw.trim().to_string() }, kinds.clone()))
-                }
+                Attribution::Named { key, kinds } => Some((
+                    SourceRef {
+                        key: key.clone(),
+                        name: raw.trim().to_string(),
+                    },
+                    kinds.clone(),
+                )),
                 Attribution::Short { .. } => None,
             }
         };
@@ -237,9 +319,17 @@ impl SourceDirectory {
                 .rev()
                 .find(|(r, ks)| fits(r, ks))
                 .map(|(r, _)| r.clone())
-                .or_else(|| (i + 1..raws.len()).filter_map(full).find(|(r, ks)| fits(r, ks)).map(|(r, _)| r));
+                .or_else(|| {
+                    (i + 1..raws.len())
+                        .filter_map(full)
+                        .find(|(r, ks)| fits(r, ks))
+                        .map(|(r, _)| r)
+                });
             let resolved = found.unwrap_or_else(|| {
-                let kind = kinds.iter().find(|k| k.as_str() != "source").or_else(|| kinds.iter().next());
+                let kind = kinds
+                    .iter()
+                    .find(|k| k.as_str() != "source")
+                    .or_else(|| kinds.iter().next());
                 let r = SourceRef {
                     key: format!("kind:{}", kind.map_or("source", |k| k.as_str())),
                     name: raw.trim().to_string(),
@@ -279,7 +369,12 @@ mod tests {
         ] {
             assert_eq!(key(raw), "sohr", "{raw}");
         }
-        for raw in ["the White Helmets rescue group", "الدفاع المدني السوري", "les Casques blancs", "los Cascos Blancos"] {
+        for raw in [
+            "the White Helmets rescue group",
+            "الدفاع المدني السوري",
+            "les Casques blancs",
+            "los Cascos Blancos",
+        ] {
             assert_eq!(key(raw), "white_helmets", "{raw}");
         }
         assert_eq!(key("وزارة الدفاع الروسية"), "ru_mod");
@@ -298,18 +393,40 @@ mod tests {
     #[test]
     fn short_references_resolve_to_the_latest_fuller_source_in_the_article() {
         let d = SourceDirectory::builtin();
-        let got = d.resolve_article(&[Some("وزارة الدفاع الروسية"), None, Some("الوزارة"), Some("the ministry")]);
+        let got = d.resolve_article(&[
+            Some("وزارة الدفاع الروسية"),
+            None,
+            Some("الوزارة"),
+            Some("the ministry"),
+        ]);
         let keys: Vec<Option<String>> = got.into_iter().map(|r| r.map(|r| r.key)).collect();
-        assert_eq!(keys, vec![Some("ru_mod".into()), None, Some("ru_mod".into()), Some("ru_mod".into())]);
+        assert_eq!(
+            keys,
+            vec![
+                Some("ru_mod".into()),
+                None,
+                Some("ru_mod".into()),
+                Some("ru_mod".into())
+            ]
+        );
         // a headline's "monitor says" resolves forward
-        let got = d.resolve_article(&[Some("monitor"), Some("the Syrian Observatory for Human Rights")]);
+        let got = d.resolve_article(&[
+            Some("monitor"),
+            Some("the Syrian Observatory for Human Rights"),
+        ]);
         assert_eq!(got[0].as_ref().map(|r| r.key.as_str()), Some("sohr"));
         // "The source" goes back to the anonymous military source
         let got = d.resolve_article(&[Some("a military source"), Some("The source")]);
         assert_eq!(got[0], got[1]);
         // a spokesman for a kind resolves to the named source of that kind
-        let got = d.resolve_article(&[Some("los Cascos Blancos"), Some("Un portavoz del grupo de rescate")]);
-        assert_eq!(got[1].as_ref().map(|r| r.key.as_str()), Some("white_helmets"));
+        let got = d.resolve_article(&[
+            Some("los Cascos Blancos"),
+            Some("Un portavoz del grupo de rescate"),
+        ]);
+        assert_eq!(
+            got[1].as_ref().map(|r| r.key.as_str()),
+            Some("white_helmets")
+        );
         // Police after the Internal Security Forces
         let got = d.resolve_article(&[Some("the Internal Security Forces"), Some("Police")]);
         assert_eq!(got[1].as_ref().map(|r| r.key.as_str()), Some("lb_isf"));

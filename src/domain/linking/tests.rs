@@ -1,0 +1,723 @@
+//! Rule tests on plain values (facts) and on short texts (events).
+
+use super::events::{match_event, signature, EventSignature};
+use super::facts::{link_event, Fact, LinkClaim, Role};
+use super::gazetteer::Gazetteer;
+use super::parts::infer_part_of;
+use super::sources::SourceDirectory;
+use crate::domain::{ExtractedClaim, Measure, Qualifier};
+
+struct B {
+    next: i64,
+    claims: Vec<LinkClaim>,
+}
+
+impl B {
+    fn new() -> Self {
+        B {
+            next: 1,
+            claims: Vec::new(),
+        }
+    }
+
+    /// Adds a claim: article, version, value, qualifier, group, source; returns its id.
+    #[allow(clippy::too_many_arguments)]
+    fn add(
+        &mut self,
+        article: i64,
+        version: i32,
+        value: i64,
+        q: Qualifier,
+        measure: Measure,
+        group: &str,
+        source: Option<&str>,
+    ) -> i64 {
+        let id = self.next;
+        self.next += 1;
+        self.claims.push(LinkClaim {
+            claim_id: id,
+            article_id: article,
+            version,
+            is_latest: true,
+            position: id as usize * 10,
+            published: None,
+            ingest_seq: article * 10 + version as i64,
+            outlet: format!("outlet {article}"),
+            value,
+            value_max: None,
+            qualifier: q,
+            measure,
+            group: group.into(),
+            source: source.map(str::to_string),
+            part_of: None,
+        });
+        id
+    }
+
+    fn killed(&mut self, article: i64, value: i64, source: Option<&str>) -> i64 {
+        self.add(
+            article,
+            1,
+            value,
+            Qualifier::Exact,
+            Measure::Killed,
+            "civilians",
+            source,
+        )
+    }
+
+    fn get(&mut self, id: i64) -> &mut LinkClaim {
+        let i = self
+            .claims
+            .iter()
+            .position(|c| c.claim_id == id)
+            .unwrap_or(0);
+        &mut self.claims[i]
+    }
+
+    fn link(&mut self) -> Vec<Fact> {
+        // only an article's highest version is latest
+        let latest: Vec<(i64, i32)> = self
+            .claims
+            .iter()
+            .map(|c| (c.article_id, c.version))
+            .collect();
+        for c in &mut self.claims {
+            c.is_latest = !latest
+                .iter()
+                .any(|(a, v)| *a == c.article_id && *v > c.version);
+        }
+        link_event(&self.claims, SourceDirectory::builtin())
+    }
+}
+
+fn fact<'a>(facts: &'a [Fact], measure: Measure, group: &str) -> &'a Fact {
+    facts
+        .iter()
+        .find(|f| f.measure == measure && f.group == group)
+        .unwrap_or_else(|| panic!("no fact {measure} {group}"))
+}
+
+fn role(f: &Fact, id: i64) -> Role {
+    f.members
+        .iter()
+        .find(|m| m.claim_id == id)
+        .map(|m| m.role)
+        .unwrap_or(Role::Agreeing)
+}
+
+fn reason(f: &Fact, id: i64) -> String {
+    f.members
+        .iter()
+        .find(|m| m.claim_id == id)
+        .map(|m| m.reason.clone())
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_source_repeating_its_figure_agrees_with_itself() {
+    let mut b = B::new();
+    let a = b.killed(1, 12, Some("the Syrian Observatory for Human Rights"));
+    let c = b.killed(2, 12, Some("المرصد السوري لحقوق الإنسان"));
+    let facts = b.link();
+    let f = fact(&facts, Measure::Killed, "civilians");
+    assert!(!f.conflict);
+    assert_eq!(role(f, a), Role::Agreeing);
+    assert_eq!(role(f, c), Role::Agreeing);
+}
+
+#[test]
+fn a_sources_later_figure_supersedes_its_earlier_one_across_articles() {
+    let mut b = B::new();
+    let early = b.killed(1, 17, Some("الدفاع المدني السوري"));
+    let late = b.killed(2, 19, Some("the White Helmets rescue group"));
+    let facts = b.link();
+    let f = fact(&facts, Measure::Killed, "civilians");
+    assert!(!f.conflict);
+    assert_eq!(role(f, early), Role::Explained);
+    assert!(reason(f, early).contains("superseded by this source's later figure 19"));
+    assert_eq!(role(f, late), Role::Agreeing);
+}
+
+#[test]
+fn a_revised_toll_in_a_later_version_of_one_article_is_not_a_conflict() {
+    let mut b = B::new();
+    let v1 = b.add(
+        1,
+        1,
+        9,
+        Qualifier::Exact,
+        Measure::Killed,
+        "civilians",
+        Some("الدفاع المدني السوري"),
+    );
+    let v2 = b.add(
+        1,
+        2,
+        14,
+        Qualifier::Exact,
+        Measure::Killed,
+        "civilians",
+        Some("الدفاع المدني السوري"),
+    );
+    let other = b.add(
+        2,
+        1,
+        12,
+        Qualifier::Exact,
+        Measure::Killed,
+        "civilians",
+        Some("SOHR"),
+    );
+    let facts = b.link();
+    let f = fact(&facts, Measure::Killed, "civilians");
+    assert_eq!(role(f, v1), Role::Explained);
+    assert!(reason(f, v1).contains("earlier version"));
+    assert_eq!(role(f, v2), Role::Disputed);
+    assert_eq!(role(f, other), Role::Disputed);
+}
+
+#[test]
+fn an_earlier_versions_claim_never_disputes() {
+    let mut b = B::new();
+    let gone = b.add(
+        1,
+        1,
+        40,
+        Qualifier::Exact,
+        Measure::Killed,
+        "civilians",
+        Some("local medics"),
+    );
+    b.add(
+        1,
+        2,
+        12,
+        Qualifier::Exact,
+        Measure::Killed,
+        "civilians",
+        Some("SOHR"),
+    );
+    let facts = b.link();
+    let f = fact(&facts, Measure::Killed, "civilians");
+    assert!(!f.conflict);
+    assert_eq!(role(f, gone), Role::Explained);
+}
+
+#[test]
+fn an_outlets_own_figures_supersede_each_other_across_its_articles() {
+    let mut b = B::new();
+    let first = b.killed(1, 5, None);
+    let second = b.killed(1, 8, None);
+    // same outlet name on both: article 1 twice would be one article; use two articles of one outlet
+    b.get(second).article_id = 2;
+    b.get(second).ingest_seq = 20;
+    b.get(second).outlet = "outlet 1".into();
+    let facts = b.link();
+    let f = fact(&facts, Measure::Killed, "civilians");
+    assert!(!f.conflict);
+    assert_eq!(role(f, first), Role::Explained);
+}
+
+#[test]
+fn a_short_reference_resolves_to_the_fuller_source_in_the_same_article() {
+    let mut b = B::new();
+    let full = b.add(
+        1,
+        1,
+        4,
+        Qualifier::Exact,
+        Measure::Killed,
+        "russia",
+        Some("the Russian Defence Ministry"),
+    );
+    let short = b.add(
+        1,
+        1,
+        4,
+        Qualifier::Exact,
+        Measure::Killed,
+        "russia",
+        Some("the ministry"),
+    );
+    let facts = b.link();
+    let f = fact(&facts, Measure::Killed, "russia");
+    let keys: Vec<&str> = f.members.iter().map(|m| m.source_key.as_str()).collect();
+    assert_eq!(keys, vec!["ru_mod", "ru_mod"]);
+    assert_eq!(role(f, full), Role::Agreeing);
+    assert_eq!(role(f, short), Role::Agreeing);
+}
+
+#[test]
+fn a_part_of_another_figure_is_explained_even_from_another_speaker() {
+    let mut b = B::new();
+    let whole = b.add(
+        1,
+        1,
+        31,
+        Qualifier::Exact,
+        Measure::Wounded,
+        "civilians",
+        Some("les Casques blancs"),
+    );
+    let part = b.add(
+        1,
+        1,
+        7,
+        Qualifier::Exact,
+        Measure::Wounded,
+        "civilians",
+        Some("Moustafa Haj Youssef"),
+    );
+    b.get(part).part_of = Some(whole);
+    let facts = b.link();
+    let f = fact(&facts, Measure::Wounded, "civilians");
+    assert!(!f.conflict);
+    assert_eq!(role(f, part), Role::Explained);
+    assert!(reason(f, part).starts_with("part of 31"));
+}
+
+#[test]
+fn two_killed_on_the_spot_and_two_who_died_later_make_the_ministrys_four() {
+    let mut b = B::new();
+    let four = b.add(
+        1,
+        1,
+        4,
+        Qualifier::Exact,
+        Measure::Killed,
+        "russia",
+        Some("the Russian Defence Ministry"),
+    );
+    let a = b.add(
+        1,
+        1,
+        2,
+        Qualifier::Exact,
+        Measure::Killed,
+        "russia",
+        Some("the ministry"),
+    );
+    let c = b.add(
+        1,
+        1,
+        2,
+        Qualifier::Exact,
+        Measure::Killed,
+        "russia",
+        Some("the ministry"),
+    );
+    let nine = b.add(
+        2,
+        1,
+        9,
+        Qualifier::Exact,
+        Measure::Killed,
+        "russia",
+        Some("A Britain-based war monitor"),
+    );
+    let facts = b.link();
+    let f = fact(&facts, Measure::Killed, "russia");
+    assert!(f.conflict);
+    assert_eq!(role(f, four), Role::Disputed);
+    assert_eq!(role(f, nine), Role::Disputed);
+    assert_eq!(role(f, a), Role::Explained);
+    assert_eq!(role(f, c), Role::Explained);
+    assert!(reason(f, a).contains("2 + 2 = 4"));
+}
+
+#[test]
+fn twenty_six_syrians_and_nine_russians_make_thirty_five_pro_government_dead() {
+    let mut b = B::new();
+    let t26 = b.add(
+        1,
+        1,
+        26,
+        Qualifier::Exact,
+        Measure::Killed,
+        "syria_gov",
+        Some("المرصد السوري لحقوق الانسان"),
+    );
+    b.add(
+        1,
+        1,
+        9,
+        Qualifier::Exact,
+        Measure::Killed,
+        "russia",
+        Some("المرصد السوري لحقوق الانسان"),
+    );
+    let t35 = b.add(
+        2,
+        1,
+        35,
+        Qualifier::Exact,
+        Measure::Killed,
+        "syria_gov",
+        Some("A Britain-based war monitor"),
+    );
+    let facts = b.link();
+    let f = fact(&facts, Measure::Killed, "syria_gov");
+    assert!(!f.conflict);
+    assert_eq!(role(f, t26), Role::Explained);
+    assert!(reason(f, t26).contains("26 + 9 = 35"));
+    assert_eq!(role(f, t35), Role::Agreeing);
+}
+
+#[test]
+fn a_headline_in_the_outlets_voice_that_sums_a_sources_figures_is_that_sources() {
+    let mut b = B::new();
+    let total = b.add(
+        1,
+        1,
+        35,
+        Qualifier::Exact,
+        Measure::Killed,
+        "syria_gov",
+        None,
+    );
+    b.add(
+        1,
+        1,
+        26,
+        Qualifier::Exact,
+        Measure::Killed,
+        "syria_gov",
+        Some("SOHR"),
+    );
+    b.add(
+        1,
+        1,
+        9,
+        Qualifier::Exact,
+        Measure::Killed,
+        "russia",
+        Some("SOHR"),
+    );
+    let facts = b.link();
+    let f = fact(&facts, Measure::Killed, "syria_gov");
+    assert!(!f.conflict);
+    let m = f
+        .members
+        .iter()
+        .find(|m| m.claim_id == total)
+        .map(|m| m.source_key.clone());
+    assert_eq!(m.as_deref(), Some("sohr"));
+}
+
+#[test]
+fn a_headline_restating_the_bodys_attributed_figure_creates_no_conflict() {
+    let mut b = B::new();
+    let head = b.killed(1, 14, None);
+    let body = b.killed(1, 14, Some("los Cascos Blancos"));
+    let facts = b.link();
+    let f = fact(&facts, Measure::Killed, "civilians");
+    assert!(!f.conflict);
+    assert_eq!(
+        f.members
+            .iter()
+            .filter(|m| m.source_key == "white_helmets")
+            .count(),
+        2
+    );
+    assert_eq!(role(f, head), Role::Agreeing);
+    assert_eq!(role(f, body), Role::Agreeing);
+}
+
+#[test]
+fn at_least_15_is_compatible_with_19_but_conflicts_with_12() {
+    let mut b = B::new();
+    let a15 = b.add(
+        1,
+        1,
+        15,
+        Qualifier::AtLeast,
+        Measure::Killed,
+        "civilians",
+        Some("local medics"),
+    );
+    let e19 = b.killed(1, 19, Some("White Helmets"));
+    let facts = b.link();
+    assert!(!fact(&facts, Measure::Killed, "civilians").conflict);
+    let mut b2 = B::new();
+    b2.add(
+        1,
+        1,
+        15,
+        Qualifier::AtLeast,
+        Measure::Killed,
+        "civilians",
+        Some("local medics"),
+    );
+    b2.killed(1, 12, Some("SOHR"));
+    assert!(fact(&b2.link(), Measure::Killed, "civilians").conflict);
+    let f = fact(&facts, Measure::Killed, "civilians");
+    assert_eq!(role(f, a15), Role::Agreeing);
+    assert_eq!(role(f, e19), Role::Agreeing);
+}
+
+#[test]
+fn approximate_figures_agree_within_the_tolerance_only() {
+    let mut b = B::new();
+    b.add(
+        1,
+        1,
+        20,
+        Qualifier::Approx,
+        Measure::Wounded,
+        "civilians",
+        Some("White Helmets"),
+    );
+    b.add(
+        2,
+        1,
+        21,
+        Qualifier::Exact,
+        Measure::Wounded,
+        "civilians",
+        Some("SOHR"),
+    );
+    assert!(!fact(&b.link(), Measure::Wounded, "civilians").conflict);
+    let mut b = B::new();
+    b.add(
+        1,
+        1,
+        3000,
+        Qualifier::Approx,
+        Measure::Count,
+        "protesters",
+        Some("the Internal Security Forces"),
+    );
+    b.add(
+        1,
+        1,
+        40000,
+        Qualifier::AtLeast,
+        Measure::Count,
+        "protesters",
+        Some("organisers"),
+    );
+    assert!(fact(&b.link(), Measure::Count, "protesters").conflict);
+}
+
+#[test]
+fn a_range_conflicts_with_figures_outside_it() {
+    let mut b = B::new();
+    let eleven = b.add(
+        1,
+        1,
+        11,
+        Qualifier::Exact,
+        Measure::Missing,
+        "unknown",
+        Some("Iraq's Justice Ministry"),
+    );
+    let range = b.add(
+        2,
+        1,
+        30,
+        Qualifier::Exact,
+        Measure::Missing,
+        "unknown",
+        Some("مصدر أمني في إدارة السجن"),
+    );
+    b.get(range).value_max = Some(40);
+    let forty = b.add(
+        3,
+        1,
+        40,
+        Qualifier::AtLeast,
+        Measure::Missing,
+        "unknown",
+        Some("Haider al-Mansouri"),
+    );
+    let facts = b.link();
+    let f = fact(&facts, Measure::Missing, "unknown");
+    assert!(f.conflict);
+    assert_eq!(role(f, eleven), Role::Disputed);
+    assert_eq!(role(f, range), Role::Disputed);
+    assert_eq!(role(f, forty), Role::Disputed);
+    assert_eq!((f.low.value, f.high.value), (11, 40));
+}
+
+#[test]
+fn a_denial_conflicts_with_any_positive_figure() {
+    let mut b = B::new();
+    let zero = b.killed(1, 0, Some("a military source"));
+    let three = b.killed(2, 3, Some("SOHR"));
+    let facts = b.link();
+    let f = fact(&facts, Measure::Killed, "civilians");
+    assert!(f.conflict);
+    assert_eq!(role(f, zero), Role::Disputed);
+    assert_eq!(role(f, three), Role::Disputed);
+}
+
+#[test]
+fn low_best_and_high_come_from_the_sources_positions() {
+    let mut b = B::new();
+    let zero = b.killed(1, 0, Some("a military source"));
+    let twelve = b.killed(2, 12, Some("SOHR"));
+    let fourteen = b.killed(3, 14, Some("White Helmets"));
+    b.killed(4, 14, Some("los Cascos Blancos"));
+    b.add(
+        5,
+        1,
+        13,
+        Qualifier::AtLeast,
+        Measure::Killed,
+        "civilians",
+        Some("local medics"),
+    );
+    let facts = b.link();
+    let f = fact(&facts, Measure::Killed, "civilians");
+    assert_eq!((f.low.value, f.low.claim_id), (0, zero));
+    assert_eq!(f.high.value, 14);
+    assert_eq!(f.best.value, 14);
+    assert_eq!(f.best.source_key, "white_helmets");
+    assert_ne!(f.best.claim_id, twelve);
+    let _ = fourteen;
+}
+
+#[test]
+fn an_unknown_group_figure_joins_the_group_its_source_gives_the_same_figure() {
+    let mut b = B::new();
+    let unk = b.add(
+        1,
+        1,
+        14,
+        Qualifier::Exact,
+        Measure::Killed,
+        "unknown",
+        Some("The White Helmets"),
+    );
+    b.add(
+        2,
+        1,
+        14,
+        Qualifier::Exact,
+        Measure::Killed,
+        "civilians",
+        Some("الدفاع المدني السوري"),
+    );
+    let facts = b.link();
+    let f = fact(&facts, Measure::Killed, "civilians");
+    assert!(f.members.iter().any(|m| m.claim_id == unk));
+}
+
+// ------------------------------------------------------------------ parts
+
+#[test]
+fn inferred_part_of_feeds_the_linker() {
+    let text = "Quatorze civils ont été tués et 31 autres blessés, ont annoncé les Casques blancs. Sept enfants figurent parmi les blessés, a raconté un secouriste.";
+    let mk = |quote: &str, value: i64, measure: Measure, source: &str| {
+        let start = text.find(quote).unwrap_or(0);
+        ExtractedClaim {
+            value,
+            value_max: None,
+            qualifier: Qualifier::Exact,
+            measure,
+            group: "civilians".into(),
+            subject: None,
+            source: Some(source.into()),
+            part_of: None,
+            start,
+            end: start + quote.len(),
+        }
+    };
+    let mut claims = vec![
+        mk("Quatorze", 14, Measure::Killed, "les Casques blancs"),
+        mk("31", 31, Measure::Wounded, "les Casques blancs"),
+        mk("Sept", 7, Measure::Wounded, "Moustafa Haj Youssef"),
+    ];
+    infer_part_of(text, &mut claims);
+    assert_eq!(claims[2].part_of, Some(1));
+}
+
+// ------------------------------------------------------------------ events
+
+fn sig(text: &str, claims_at: &[(&str, i64, Measure, &str)]) -> EventSignature {
+    let claims: Vec<ExtractedClaim> = claims_at
+        .iter()
+        .map(|(q, v, m, g)| {
+            let start = text.find(q).unwrap_or(0);
+            ExtractedClaim {
+                value: *v,
+                value_max: None,
+                qualifier: Qualifier::Exact,
+                measure: *m,
+                group: (*g).into(),
+                subject: None,
+                source: None,
+                part_of: None,
+                start,
+                end: start + q.len(),
+            }
+        })
+        .collect();
+    signature(text, "", None, &claims, Gazetteer::builtin())
+}
+
+#[test]
+fn the_same_incident_in_arabic_and_english_lands_in_one_event() {
+    let ar = sig(
+        "مقتل تسعة مدنيين بغارة جوية على مستشفى في كفر نبيل جنوبي إدلب\n\nإدلب – «صدى الشمال»: قال الدفاع المدني السوري إن تسعة مدنيين قتلوا جراء غارة جوية استهدفت مستشفى في بلدة كفر نبيل بريف إدلب الجنوبي يوم الإثنين 6 آذار/مارس.\n",
+        &[("تسعة مدنيين قتلوا", 9, Measure::Killed, "civilians")],
+    );
+    let en = sig(
+        "Air strike on Syrian hospital kills 12 civilians, monitor says\n\nIDLIB, Syria, March 6 (Meridian News) - An air strike hit a hospital in the rebel-held town of Kafr Nabil in Syria's northwestern Idlib province on Monday, killing 12 civilians, a war monitor said.\n",
+        &[("killing 12 civilians", 12, Measure::Killed, "civilians")],
+    );
+    let g = Gazetteer::builtin();
+    let mut event = EventSignature::default();
+    event.merge(&ar);
+    assert_eq!(match_event(&en, &[(7, event.clone())], g), Some(7));
+    // round-trips through JSON as the database stores it
+    let json = serde_json::to_string(&event).unwrap_or_default();
+    let back: EventSignature = serde_json::from_str(&json).unwrap_or_default();
+    assert_eq!(back, event);
+}
+
+#[test]
+fn two_incidents_in_the_same_province_stay_apart() {
+    let strike = sig(
+        "مقتل تسعة مدنيين بغارة جوية على مستشفى في كفر نبيل جنوبي إدلب\n\nإدلب – «صدى الشمال»: قال الدفاع المدني السوري إن تسعة مدنيين قتلوا جراء غارة جوية استهدفت مستشفى في بلدة كفر نبيل بريف إدلب الجنوبي يوم الإثنين 6 آذار/مارس.\n",
+        &[("تسعة مدنيين قتلوا", 9, Measure::Killed, "civilians")],
+    );
+    let fire = sig(
+        "مقتل شخصين وإصابة ستة في حريق ضخم بسوق تل الورد شرقي إدلب\n\nإدلب – «صدى الشمال»: قال الدفاع المدني السوري إن شخصين لقيا حتفهما جراء حريق ضخم اندلع فجر الإثنين 13 آذار/مارس في السوق الشعبي وسط بلدة تل الورد بريف إدلب الشرقي.\nويقع السوق على بعد نحو 30 كيلومتراً من بلدة كفر نبيل، التي تعرض مستشفاها لغارة جوية الأسبوع الماضي.\n",
+        &[("شخصين لقيا حتفهما", 2, Measure::Killed, "civilians")],
+    );
+    let mut event = EventSignature::default();
+    event.merge(&strike);
+    assert_eq!(
+        match_event(&fire, &[(1, event)], Gazetteer::builtin()),
+        None
+    );
+}
+
+#[test]
+fn a_wire_dateline_does_not_pull_an_article_into_a_protest_in_that_city() {
+    let protest = sig(
+        "Tens of thousands rally in Beirut over fuel prices\n\nBEIRUT, Oct 12 (Cedar Daily) - More than 40,000 people joined Saturday's rally in Martyrs' Square in Beirut, organisers said.\n",
+        &[("More than 40,000 people", 40000, Measure::Count, "protesters")],
+    );
+    let shelling = sig(
+        "Shelling kills at least 15 civilians in Syrian market town\n\nBEIRUT (Levant Wire) - At least 15 civilians were killed when artillery shells struck a market in the town of Wadi al-Zein in northern Hama province on Tuesday.\n",
+        &[("At least 15 civilians", 15, Measure::Killed, "civilians")],
+    );
+    let mut event = EventSignature::default();
+    event.merge(&protest);
+    assert_eq!(
+        match_event(&shelling, &[(1, event)], Gazetteer::builtin()),
+        None
+    );
+}
+
+#[test]
+fn builtin_incident_kinds_parse() {
+    let s = sig(
+        "Flash floods kill 23 in Deir ez-Zor\n",
+        &[("kill 23", 23, Measure::Killed, "unknown")],
+    );
+    assert!(s.kinds.contains("flood"));
+}
