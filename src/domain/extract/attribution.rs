@@ -16,7 +16,12 @@ pub(crate) struct Marker {
 
 /// Punctuation that may sit inside a name: apostrophes, brackets, quotes.
 fn inner_punct(doc: &Doc, i: usize) -> bool {
-    doc.t.raw(i).chars().next().is_some_and(|c| matches!(c, '\'' | '’' | '(' | ')' | '"' | '“' | '”' | '«' | '»' | '&'))
+    doc.t.raw(i).chars().next().is_some_and(|c| {
+        matches!(
+            c,
+            '\'' | '’' | '(' | ')' | '"' | '“' | '”' | '«' | '»' | '&'
+        )
+    })
 }
 
 /// An appositive or relative opener ("a", "una", "que"), matched without accent folding so
@@ -30,13 +35,25 @@ fn is_comma(doc: &Doc, i: usize) -> bool {
 }
 
 fn blocks_np(doc: &Doc, i: usize, nums: &[bool]) -> bool {
-    nums[i] || doc.has(i, |k| matches!(k, Kind::Measure(_) | Kind::Attr(_) | Kind::Qual(_) | Kind::DenyVerb))
+    nums[i]
+        || doc.has(i, |k| {
+            matches!(
+                k,
+                Kind::Measure(_) | Kind::Attr(_) | Kind::Qual(_) | Kind::DenyVerb
+            )
+        })
 }
 
 /// A segment read backwards from `end` (exclusive) to a boundary. `None` when it runs into a
 /// figure or another marker (then it is a clause, not a name). The flag says it opens with
 /// an appositive or relative word right after a comma ("a Britain-based monitor", "que …").
-fn back_segment(doc: &Doc, end: usize, start: usize, nums: &[bool], loose: bool) -> Option<(usize, bool)> {
+fn back_segment(
+    doc: &Doc,
+    end: usize,
+    start: usize,
+    nums: &[bool],
+    loose: bool,
+) -> Option<(usize, bool)> {
     let mut j = end;
     let mut count = 0;
     while j > start {
@@ -50,7 +67,9 @@ fn back_segment(doc: &Doc, end: usize, start: usize, nums: &[bool], loose: bool)
         if is_appositive(doc, k) && (k == start || is_comma(doc, k - 1)) {
             return Some((k, true));
         }
-        if doc.has(k, |x| matches!(x, Kind::Clause | Kind::Discourse)) || (!loose && doc.has(k, |x| x == Kind::Conj)) {
+        if doc.has(k, |x| matches!(x, Kind::Clause | Kind::Discourse))
+            || (!loose && doc.has(k, |x| x == Kind::Conj))
+        {
             break;
         }
         count += 1;
@@ -73,10 +92,19 @@ fn trim_np(doc: &Doc, r: Range<usize>) -> Option<Range<usize>> {
     if a >= b {
         return None;
     }
-    if b - a == 1 && doc.has(a, |k| matches!(k, Kind::Pronoun | Kind::Function | Kind::Stop)) {
+    if b - a == 1
+        && doc.has(a, |k| {
+            matches!(k, Kind::Pronoun | Kind::Function | Kind::Stop)
+        })
+    {
         return None;
     }
-    if (a..b).all(|i| !doc.is_word(i) || doc.has(i, |k| matches!(k, Kind::Pronoun | Kind::Aux | Kind::Function))) {
+    if (a..b).all(|i| {
+        !doc.is_word(i)
+            || doc.has(i, |k| {
+                matches!(k, Kind::Pronoun | Kind::Aux | Kind::Function)
+            })
+    }) {
         return None;
     }
     Some(a..b)
@@ -85,7 +113,10 @@ fn trim_np(doc: &Doc, r: Range<usize>) -> Option<Range<usize>> {
 /// The name before a verb: "the Ministry of Local Administration said", "X, a monitor, said".
 fn backward_np(doc: &Doc, verb: usize, sent: &Range<usize>, nums: &[bool]) -> Option<Range<usize>> {
     let mut j = verb;
-    while j > sent.start && doc.has(j - 1, |k| k == Kind::Aux) && !doc.has(j - 1, |k| k == Kind::Pronoun) {
+    while j > sent.start
+        && doc.has(j - 1, |k| k == Kind::Aux)
+        && !doc.has(j - 1, |k| k == Kind::Pronoun)
+    {
         j -= 1;
     }
     if j > sent.start && doc.has(j - 1, |k| k == Kind::Pronoun) {
@@ -107,10 +138,17 @@ fn backward_np(doc: &Doc, verb: usize, sent: &Range<usize>, nums: &[bool]) -> Op
 
 /// The name after a verb or preposition: "قال الدفاع المدني السوري إن", "according to X".
 /// Also returns where it stopped at a "via" word ("نقلت X عن Y").
-fn forward_np(doc: &Doc, from: usize, sent: &Range<usize>, nums: &[bool]) -> (Option<Range<usize>>, Option<usize>) {
+fn forward_np(
+    doc: &Doc,
+    from: usize,
+    sent: &Range<usize>,
+    nums: &[bool],
+) -> (Option<Range<usize>>, Option<usize>) {
     let mut a = from;
     while a < sent.end && !nums[a] && doc.has(a, |k| matches!(k, Kind::Attr(_) | Kind::Aux)) {
-        a += doc.find(a, |k| matches!(k, Kind::Attr(_) | Kind::Aux)).map_or(1, |m| m.len as usize);
+        a += doc
+            .find(a, |k| matches!(k, Kind::Attr(_) | Kind::Aux))
+            .map_or(1, |m| m.len as usize);
     }
     let mut j = a;
     let mut via = None;
@@ -122,7 +160,19 @@ fn forward_np(doc: &Doc, from: usize, sent: &Range<usize>, nums: &[bool]) -> (Op
             via = Some(j);
             break;
         }
-        if blocks_np(doc, j, nums) || doc.has(j, |k| matches!(k, Kind::Stop | Kind::Clause | Kind::Conj | Kind::Month | Kind::Label | Kind::DenyVerb)) {
+        if blocks_np(doc, j, nums)
+            || doc.has(j, |k| {
+                matches!(
+                    k,
+                    Kind::Stop
+                        | Kind::Clause
+                        | Kind::Conj
+                        | Kind::Month
+                        | Kind::Label
+                        | Kind::DenyVerb
+                )
+            })
+        {
             break;
         }
         j += 1;
@@ -171,10 +221,17 @@ pub(crate) fn resolve_markers(doc: &Doc, nums: &[bool]) -> Vec<Marker> {
             };
             let Kind::Attr(kind) = m.kind else { break };
             let after = i + m.len as usize;
-            let prev_here = out[first_in_sentence..].iter().rev().find_map(|mk| mk.source.clone());
+            let prev_here = out[first_in_sentence..]
+                .iter()
+                .rev()
+                .find_map(|mk| mk.source.clone());
             let np = match kind {
-                AttrKind::Before => backward_np(doc, i, sent, nums).or_else(|| forward_np(doc, after, sent, nums).0),
-                AttrKind::After => forward_np(doc, after, sent, nums).0.or_else(|| backward_np(doc, i, sent, nums)),
+                AttrKind::Before => {
+                    backward_np(doc, i, sent, nums).or_else(|| forward_np(doc, after, sent, nums).0)
+                }
+                AttrKind::After => forward_np(doc, after, sent, nums)
+                    .0
+                    .or_else(|| backward_np(doc, i, sent, nums)),
                 AttrKind::Quote => {
                     let (np, via) = forward_np(doc, after, sent, nums);
                     match via {
@@ -182,22 +239,31 @@ pub(crate) fn resolve_markers(doc: &Doc, nums: &[bool]) -> Vec<Marker> {
                         None => np,
                     }
                 }
-                AttrKind::Continuation => forward_np(doc, after, sent, nums).0.or_else(|| backward_np(doc, i, sent, nums)),
+                AttrKind::Continuation => forward_np(doc, after, sent, nums)
+                    .0
+                    .or_else(|| backward_np(doc, i, sent, nums)),
                 AttrKind::Participle => None,
             };
             let source = match np {
                 Some(r) => Some(doc.span_text(r.start, r.end).to_string()),
                 None => match kind {
-                    AttrKind::Participle => {
-                        prev_here.or_else(|| sentence_subject(doc, sent, nums).map(|r| doc.span_text(r.start, r.end).to_string())).or_else(|| last.clone())
-                    }
+                    AttrKind::Participle => prev_here
+                        .or_else(|| {
+                            sentence_subject(doc, sent, nums)
+                                .map(|r| doc.span_text(r.start, r.end).to_string())
+                        })
+                        .or_else(|| last.clone()),
                     _ => prev_here.or_else(|| last.clone()),
                 },
             };
             if source.is_some() {
                 last.clone_from(&source);
             }
-            out.push(Marker { tok: i, sent: si, source });
+            out.push(Marker {
+                tok: i,
+                sent: si,
+                source,
+            });
             i = after;
         }
     }

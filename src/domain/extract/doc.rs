@@ -37,7 +37,11 @@ impl<'a> Doc<'a> {
 
     /// The longest entry at `i` whose kind passes `f`.
     pub fn find(&self, i: usize, f: impl Fn(Kind) -> bool) -> Option<Match> {
-        self.at(i).iter().filter(|m| f(m.kind)).max_by_key(|m| m.len).copied()
+        self.at(i)
+            .iter()
+            .filter(|m| f(m.kind))
+            .max_by_key(|m| m.len)
+            .copied()
     }
 
     pub fn has(&self, i: usize, f: impl Fn(Kind) -> bool) -> bool {
@@ -46,8 +50,13 @@ impl<'a> Doc<'a> {
 
     /// An entry passing `f` that ends exactly before token `end` (searching a few tokens back).
     pub fn ending_at(&self, end: usize, f: impl Fn(Kind) -> bool) -> Option<(usize, Match)> {
-        (end.saturating_sub(6)..end)
-            .find_map(|j| self.at(j).iter().filter(|m| f(m.kind) && j + m.len as usize == end).max_by_key(|m| m.len).map(|m| (j, *m)))
+        (end.saturating_sub(6)..end).find_map(|j| {
+            self.at(j)
+                .iter()
+                .filter(|m| f(m.kind) && j + m.len as usize == end)
+                .max_by_key(|m| m.len)
+                .map(|m| (j, *m))
+        })
     }
 
     pub fn is_punct(&self, i: usize) -> bool {

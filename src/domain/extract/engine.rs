@@ -32,7 +32,15 @@ struct NounPhrase {
     text: Option<Range<usize>>,
 }
 
-fn scan_noun_phrase(doc: &Doc, lx: &Lexicon, subj: &SubjectMatcher, from: usize, sent: &Range<usize>, nums: &[bool], skip_num: usize) -> NounPhrase {
+fn scan_noun_phrase(
+    doc: &Doc,
+    lx: &Lexicon,
+    subj: &SubjectMatcher,
+    from: usize,
+    sent: &Range<usize>,
+    nums: &[bool],
+    skip_num: usize,
+) -> NounPhrase {
     let mut np = NounPhrase::default();
     let mut j = from;
     let mut words = 0;
@@ -51,7 +59,19 @@ fn scan_noun_phrase(doc: &Doc, lx: &Lexicon, subj: &SubjectMatcher, from: usize,
             j += m.len as usize;
             continue;
         }
-        if doc.has(j, |k| matches!(k, Kind::Stop | Kind::Clause | Kind::Conj | Kind::Attr(_) | Kind::Neutral | Kind::PartBefore | Kind::PartAmong)) && j != skip_num {
+        if doc.has(j, |k| {
+            matches!(
+                k,
+                Kind::Stop
+                    | Kind::Clause
+                    | Kind::Conj
+                    | Kind::Attr(_)
+                    | Kind::Neutral
+                    | Kind::PartBefore
+                    | Kind::PartAmong
+            )
+        }) && j != skip_num
+        {
             break;
         }
         words += 1;
@@ -78,7 +98,13 @@ fn scan_noun_phrase(doc: &Doc, lx: &Lexicon, subj: &SubjectMatcher, from: usize,
                 np.text.get_or_insert(j..j + 1);
             }
             _ => {
-                let function = is_measure || doc.has(j, |k| matches!(k, Kind::Function | Kind::Qual(_) | Kind::QualAfter(_) | Kind::Aux));
+                let function = is_measure
+                    || doc.has(j, |k| {
+                        matches!(
+                            k,
+                            Kind::Function | Kind::Qual(_) | Kind::QualAfter(_) | Kind::Aux
+                        )
+                    });
                 if !function && j != skip_num {
                     np.head.get_or_insert(None);
                     np.text.get_or_insert(j..j + 1);
@@ -112,15 +138,28 @@ fn context_group(doc: &Doc, lx: &Lexicon) -> Option<String> {
 /// The source for a figure at token `at`: the nearest marker in its sentence, else the last
 /// one earlier in the same paragraph (line).
 fn source_for(doc: &Doc, markers: &[Marker], sent: usize, at: usize) -> Option<String> {
-    let here = markers.iter().filter(|m| m.sent == sent && m.source.is_some()).min_by_key(|m| m.tok.abs_diff(at));
+    let here = markers
+        .iter()
+        .filter(|m| m.sent == sent && m.source.is_some())
+        .min_by_key(|m| m.tok.abs_diff(at));
     if let Some(m) = here {
         return m.source.clone();
     }
     let line = doc.t.toks[at].line;
-    markers.iter().rev().find(|m| m.sent < sent && m.source.is_some() && doc.t.toks[m.tok].line == line).and_then(|m| m.source.clone())
+    markers
+        .iter()
+        .rev()
+        .find(|m| m.sent < sent && m.source.is_some() && doc.t.toks[m.tok].line == line)
+        .and_then(|m| m.source.clone())
 }
 
-fn source_group<'a>(doc: &Doc, subj: &'a SubjectMatcher, markers: &[Marker], sent: usize, at: usize) -> Option<&'a str> {
+fn source_group<'a>(
+    doc: &Doc,
+    subj: &'a SubjectMatcher,
+    markers: &[Marker],
+    sent: usize,
+    at: usize,
+) -> Option<&'a str> {
     let src = source_for(doc, markers, sent, at)?;
     let sdoc_lx = &*super::LEXICON;
     let sdoc = Doc::new(&src, sdoc_lx);
@@ -163,15 +202,27 @@ pub(crate) fn extract(lx: &Lexicon, subj: &SubjectMatcher, text: &str) -> Vec<Ex
         let srange = doc.t.sents[sent].clone();
         let line = doc.t.toks[x.s].line;
         let (lead, mut qualifier) = match doc.ending_at(x.s, |k| matches!(k, Kind::Qual(_))) {
-            Some((j, m)) if j >= srange.start => (j, if let Kind::Qual(q) = m.kind { q } else { Qualifier::Exact }),
+            Some((j, m)) if j >= srange.start => (
+                j,
+                if let Kind::Qual(q) = m.kind {
+                    q
+                } else {
+                    Qualifier::Exact
+                },
+            ),
             _ => (x.s, Qualifier::Exact),
         };
         if qualifier == Qualifier::Exact {
-            if let Some(Kind::QualAfter(q)) = doc.find(x.e, |k| matches!(k, Kind::QualAfter(_))).map(|m| m.kind) {
+            if let Some(Kind::QualAfter(q)) = doc
+                .find(x.e, |k| matches!(k, Kind::QualAfter(_)))
+                .map(|m| m.kind)
+            {
                 qualifier = q;
             }
         }
-        let part_before = doc.ending_at(lead, |k| k == Kind::PartBefore).is_some_and(|(j, _)| j >= srange.start);
+        let part_before = doc
+            .ending_at(lead, |k| k == Kind::PartBefore)
+            .is_some_and(|(j, _)| j >= srange.start);
         let part_after = doc.find(x.e, |k| k == Kind::PartAfter).is_some();
         let mut fwd_parent = None;
         for k in x.e..(x.e + 4).min(srange.end) {
@@ -187,19 +238,27 @@ pub(crate) fn extract(lx: &Lexicon, subj: &SubjectMatcher, text: &str) -> Vec<Ex
             }
         }
         let parent = if part_before || part_after {
-            drafts.iter().rposition(|d| d.sent == sent).or_else(|| drafts.iter().rposition(|d| d.line == line))
+            drafts
+                .iter()
+                .rposition(|d| d.sent == sent)
+                .or_else(|| drafts.iter().rposition(|d| d.line == line))
         } else {
             None
         };
         // "as well as", "إضافة إلى": an additive phrase may follow a comma.
-        let additive = doc.ending_at(lead, |k| k == Kind::Conj).is_some_and(|(_, m)| m.len >= 2);
+        let additive = doc
+            .ending_at(lead, |k| k == Kind::Conj)
+            .is_some_and(|(_, m)| m.len >= 2);
         let coordinated = drafts.last().filter(|d| {
             d.sent == sent
                 && d.expr.is_some()
                 && x.conj
                 && (d.tok_e..lead).all(|k| {
-                    !doc.has(k, |k| matches!(k, Kind::Measure(_) | Kind::Clause | Kind::Attr(_)))
-                        && !(doc.is_punct(k) && !matches!(doc.t.raw(k), "«" | "»" | "“" | "”" | "\"") && !(additive && matches!(doc.t.raw(k), "," | "،")))
+                    !doc.has(k, |k| {
+                        matches!(k, Kind::Measure(_) | Kind::Clause | Kind::Attr(_))
+                    }) && !(doc.is_punct(k)
+                        && !matches!(doc.t.raw(k), "«" | "»" | "“" | "”" | "\"")
+                        && !(additive && matches!(doc.t.raw(k), "," | "،")))
                 })
         });
         let (coord_measure, coord_parent) = match coordinated {
@@ -212,33 +271,57 @@ pub(crate) fn extract(lx: &Lexicon, subj: &SubjectMatcher, text: &str) -> Vec<Ex
             Cue::Found { measure, .. } => Some(measure),
             _ => None,
         };
-        let measure: Option<Measure> = if let (true, Some(p)) = (part_before && coord_parent.is_none(), parent) {
-            Some(drafts[p].claim.measure)
-        } else if let (true, Some(p)) = (part_after, parent) {
-            match own {
-                Cue::Found { measure, dist } if dist <= 6 => Some(measure),
-                _ => Some(drafts[p].claim.measure),
-            }
-        } else if let Some(pi) = fwd_parent {
-            let px: &NumExpr = &exprs[pi];
-            let plead = doc.ending_at(px.s, |k| matches!(k, Kind::Qual(_))).map_or(px.s, |(j, _)| j);
-            match find_cue(&doc, &nums, plead, px.e, &srange) {
-                Cue::Found { measure, .. } => Some(measure),
-                _ => own_measure,
-            }
-        } else if coord_measure.is_some() {
-            coord_measure
-        } else if own == Cue::Neutral {
-            None
-        } else {
-            own_measure
-        };
+        let measure: Option<Measure> =
+            if let (true, Some(p)) = (part_before && coord_parent.is_none(), parent) {
+                Some(drafts[p].claim.measure)
+            } else if let (true, Some(p)) = (part_after, parent) {
+                // "two of them later died", "توفي اثنان منهم": only the partitive's own clause.
+                let mut near = lead.saturating_sub(3).max(srange.start);
+                while let Some(k) = (near..lead).find(|&k| doc.is_punct(k)) {
+                    near = k + 1;
+                }
+                match find_cue(&doc, &nums, lead, x.e, &(near..srange.end)) {
+                    Cue::Found { measure, dist } if dist <= 6 => Some(measure),
+                    _ => Some(drafts[p].claim.measure),
+                }
+            } else if let Some(pi) = fwd_parent {
+                let px: &NumExpr = &exprs[pi];
+                let plead = doc
+                    .ending_at(px.s, |k| matches!(k, Kind::Qual(_)))
+                    .map_or(px.s, |(j, _)| j);
+                match find_cue(&doc, &nums, plead, px.e, &srange) {
+                    Cue::Found { measure, .. } => Some(measure),
+                    _ => own_measure,
+                }
+            } else if coord_measure.is_some() {
+                coord_measure
+            } else if own == Cue::Neutral {
+                None
+            } else {
+                own_measure
+            };
         let Some(measure) = measure else { continue };
 
-        let np = scan_noun_phrase(&doc, lx, subj, if x.dual { x.s } else { x.e }, &srange, &nums, if x.dual { x.s } else { usize::MAX });
+        let np = scan_noun_phrase(
+            &doc,
+            lx,
+            subj,
+            if x.dual { x.s } else { x.e },
+            &srange,
+            &nums,
+            if x.dual { x.s } else { usize::MAX },
+        );
         let parent_group = parent.map(|p| drafts[p].claim.group.clone());
-        let prev_in_sentence = drafts.iter().rev().find(|d| d.sent == sent).map(|d| d.claim.group.clone());
-        let last_explicit = drafts.iter().rev().find(|d| d.explicit).map(|d| d.claim.group.clone());
+        let prev_in_sentence = drafts
+            .iter()
+            .rev()
+            .find(|d| d.sent == sent)
+            .map(|d| d.claim.group.clone());
+        let last_explicit = drafts
+            .iter()
+            .rev()
+            .find(|d| d.explicit)
+            .map(|d| d.claim.group.clone());
         let mut explicit = false;
         let group: String = if let Some(g) = &np.alias {
             explicit = true;
@@ -247,23 +330,52 @@ pub(crate) fn extract(lx: &Lexicon, subj: &SubjectMatcher, text: &str) -> Vec<Ex
             UNKNOWN_GROUP.to_string()
         } else if np.head == Some(Some(NounClass::Member)) {
             explicit = true;
-            source_group(&doc, subj, &markers, sent, x.s).map(str::to_string).or(parent_group).or(last_explicit).unwrap_or_else(|| UNKNOWN_GROUP.to_string())
+            source_group(&doc, subj, &markers, sent, x.s)
+                .map(str::to_string)
+                .or(parent_group)
+                .or(last_explicit)
+                .unwrap_or_else(|| UNKNOWN_GROUP.to_string())
         } else if np.head == Some(Some(NounClass::Others)) {
-            parent_group.or(prev_in_sentence).or_else(|| drafts.last().map(|d| d.claim.group.clone())).or_else(|| context.clone()).unwrap_or_else(|| UNKNOWN_GROUP.to_string())
+            parent_group
+                .or(prev_in_sentence)
+                .or_else(|| drafts.last().map(|d| d.claim.group.clone()))
+                .or_else(|| context.clone())
+                .unwrap_or_else(|| UNKNOWN_GROUP.to_string())
         } else if np.head == Some(None) {
             parent_group.unwrap_or_else(|| UNKNOWN_GROUP.to_string())
         } else if np.head == Some(Some(NounClass::Generic)) {
             context.clone().unwrap_or_else(|| UNKNOWN_GROUP.to_string())
         } else {
-            let same_measure = || drafts.iter().rev().find(|d| d.claim.measure == measure).map(|d| d.claim.group.clone());
+            let same_measure = || {
+                drafts
+                    .iter()
+                    .rev()
+                    .find(|d| d.claim.measure == measure)
+                    .map(|d| d.claim.group.clone())
+            };
             parent_group
-                .or_else(|| if np.measure_noun { same_measure() } else { None })
+                .or_else(|| {
+                    if np.measure_noun {
+                        same_measure()
+                    } else {
+                        None
+                    }
+                })
                 .or_else(|| context.clone())
                 .or(prev_in_sentence)
-                .or_else(|| drafts.iter().rev().find(|d| d.claim.measure == measure).map(|d| d.claim.group.clone()))
+                .or_else(|| {
+                    drafts
+                        .iter()
+                        .rev()
+                        .find(|d| d.claim.measure == measure)
+                        .map(|d| d.claim.group.clone())
+                })
                 .unwrap_or_else(|| UNKNOWN_GROUP.to_string())
         };
-        let subject = np.text.as_ref().map(|r| doc.span_text(r.start, r.end).to_string());
+        let subject = np
+            .text
+            .as_ref()
+            .map(|r| doc.span_text(r.start, r.end).to_string());
         let source = source_for(&doc, &markers, sent, x.s);
         let toks = &doc.t.toks;
         if fwd_parent.is_some() {
@@ -313,32 +425,63 @@ pub(crate) fn extract(lx: &Lexicon, subj: &SubjectMatcher, text: &str) -> Vec<Ex
 
 /// Denials are claims of zero: "denied that any civilians had been killed", "نافياً سقوط أي
 /// قتلى", "no civilians were killed", "الأنباء عن سقوط قتلى ... عارية عن الصحة".
-fn denials(doc: &Doc, subj: &SubjectMatcher, nums: &[bool], markers: &[Marker], sent_of: &[usize], drafts: &mut Vec<Draft>) {
+fn denials(
+    doc: &Doc,
+    subj: &SubjectMatcher,
+    nums: &[bool],
+    markers: &[Marker],
+    sent_of: &[usize],
+    drafts: &mut Vec<Draft>,
+) {
     let n = doc.len();
     let mut used_cue = vec![false; n];
     for i in 0..n {
-        let Some(m) = doc.find(i, |k| matches!(k, Kind::DenyVerb | Kind::DenyAfter | Kind::DenyNone)) else { continue };
+        let Some(m) = doc.find(i, |k| {
+            matches!(k, Kind::DenyVerb | Kind::DenyAfter | Kind::DenyNone)
+        }) else {
+            continue;
+        };
         let sent = sent_of[i];
         let srange = doc.t.sents[sent].clone();
         let len = m.len as usize;
         let cue = match m.kind {
-            Kind::DenyAfter => (srange.start.max(i.saturating_sub(12))..i).rev().take_while(|&j| !nums[j]).find(|&j| doc.has(j, |k| matches!(k, Kind::Measure(_)))),
+            Kind::DenyAfter => (srange.start.max(i.saturating_sub(12))..i)
+                .rev()
+                .take_while(|&j| !nums[j])
+                .find(|&j| doc.has(j, |k| matches!(k, Kind::Measure(_)))),
             _ => {
                 let reach = if m.kind == Kind::DenyNone { 5 } else { 10 };
-                (i + len..(i + len + reach).min(srange.end)).take_while(|&j| !nums[j]).find(|&j| doc.has(j, |k| matches!(k, Kind::Measure(_))))
+                (i + len..(i + len + reach).min(srange.end))
+                    .take_while(|&j| !nums[j])
+                    .find(|&j| doc.has(j, |k| matches!(k, Kind::Measure(_))))
             }
         };
         let Some(c) = cue else { continue };
         if used_cue[c] {
             continue;
         }
-        let Some(Kind::Measure(measure)) = doc.find(c, |k| matches!(k, Kind::Measure(_))).map(|m| m.kind) else { continue };
-        let clen = doc.find(c, |k| matches!(k, Kind::Measure(_))).map_or(1, |m| m.len as usize);
-        used_cue[c..(c + clen).min(n)].iter_mut().for_each(|u| *u = true);
+        let Some(Kind::Measure(measure)) = doc
+            .find(c, |k| matches!(k, Kind::Measure(_)))
+            .map(|m| m.kind)
+        else {
+            continue;
+        };
+        let clen = doc
+            .find(c, |k| matches!(k, Kind::Measure(_)))
+            .map_or(1, |m| m.len as usize);
+        used_cue[c..(c + clen).min(n)]
+            .iter_mut()
+            .for_each(|u| *u = true);
         let (a, b) = if c < i { (c, i + len) } else { (i, c + clen) };
         let b = b.min(n);
-        let group = subj.first_in(doc, a.saturating_sub(2), (b + 5).min(srange.end)).unwrap_or(UNKNOWN_GROUP).to_string();
-        if drafts.iter().any(|d| d.sent == sent && d.claim.value == 0 && d.claim.measure == measure) {
+        let group = subj
+            .first_in(doc, a.saturating_sub(2), (b + 5).min(srange.end))
+            .unwrap_or(UNKNOWN_GROUP)
+            .to_string();
+        if drafts
+            .iter()
+            .any(|d| d.sent == sent && d.claim.value == 0 && d.claim.measure == measure)
+        {
             continue;
         }
         let toks = &doc.t.toks;

@@ -149,7 +149,10 @@ pub(crate) fn parse_language(src: &str) -> Result<LanguageFile, toml::de::Error>
 pub(crate) static LANGUAGES: LazyLock<Vec<LanguageFile>> = LazyLock::new(|| {
     LANGUAGE_FILES
         .iter()
-        .map(|(name, src)| parse_language(src).unwrap_or_else(|e| panic!("shipped lexicon lang/{name}.toml is malformed: {e}")))
+        .map(|(name, src)| {
+            parse_language(src)
+                .unwrap_or_else(|e| panic!("shipped lexicon lang/{name}.toml is malformed: {e}"))
+        })
         .collect()
 });
 
@@ -249,7 +252,11 @@ fn phrase_words(entry: &str) -> Vec<Box<str>> {
 
 impl Lexicon {
     pub fn build(langs: &[LanguageFile]) -> Self {
-        let mut lx = Lexicon { index: FxMap::default(), nouns: FxMap::default(), context_groups: Vec::new() };
+        let mut lx = Lexicon {
+            index: FxMap::default(),
+            nouns: FxMap::default(),
+            context_groups: Vec::new(),
+        };
         for l in langs {
             lx.add_language(l);
         }
@@ -294,7 +301,10 @@ impl Lexicon {
         self.add_all(&n.articles, Kind::Article);
         for s in &n.dual_stems {
             let s = super::text::fold(s);
-            let base = s.strip_suffix('ه').map(|b| format!("{b}ت")).unwrap_or_else(|| s.clone());
+            let base = s
+                .strip_suffix('ه')
+                .map(|b| format!("{b}ت"))
+                .unwrap_or_else(|| s.clone());
             for suf in ["ان", "ين"] {
                 self.add(&format!("{base}{suf}"), Kind::Dual);
             }
@@ -312,7 +322,9 @@ impl Lexicon {
         self.add_all(&r.from, Kind::RangeFrom);
         self.add_all(&r.change, Kind::Change);
         for (name, words) in &l.measures {
-            let m: Measure = name.parse().unwrap_or_else(|e| panic!("lang/{}.toml: {e}", l.lang));
+            let m: Measure = name
+                .parse()
+                .unwrap_or_else(|e| panic!("lang/{}.toml: {e}", l.lang));
             self.add_all(words, Kind::Measure(m));
         }
         let a = &l.attribution;
@@ -369,7 +381,13 @@ impl Lexicon {
     }
 
     /// Every entry that starts at token `i`, appended to `out`.
-    pub fn matches_at(&self, t: &Tokens, i: usize, variants: &mut Vec<(usize, bool)>, out: &mut Vec<Match>) {
+    pub fn matches_at(
+        &self,
+        t: &Tokens,
+        i: usize,
+        variants: &mut Vec<(usize, bool)>,
+        out: &mut Vec<Match>,
+    ) {
         let tk = &t.toks[i];
         if tk.kind == TokKind::Num {
             return;
@@ -377,7 +395,9 @@ impl Lexicon {
         let w = t.norm(i);
         clitic_variants(w, variants);
         for &(off, conj) in variants.iter() {
-            let Some(list) = self.index.get(&w[off..]) else { continue };
+            let Some(list) = self.index.get(&w[off..]) else {
+                continue;
+            };
             'phrases: for p in list {
                 for (k, want) in p.rest.iter().enumerate() {
                     let j = i + 1 + k;
@@ -385,7 +405,11 @@ impl Lexicon {
                         continue 'phrases;
                     }
                 }
-                out.push(Match { kind: p.kind, len: (p.rest.len() + 1) as u8, conj });
+                out.push(Match {
+                    kind: p.kind,
+                    len: (p.rest.len() + 1) as u8,
+                    conj,
+                });
             }
         }
     }
@@ -394,7 +418,8 @@ impl Lexicon {
     pub fn noun_class(&self, folded: &str) -> Option<NounClass> {
         let mut v = Vec::new();
         clitic_variants(folded, &mut v);
-        v.iter().find_map(|&(off, _)| self.nouns.get(stem(&folded[off..])).copied())
+        v.iter()
+            .find_map(|&(off, _)| self.nouns.get(stem(&folded[off..])).copied())
     }
 }
 
@@ -408,7 +433,10 @@ mod tests {
             let l = parse_language(src).unwrap_or_else(|e| panic!("lang/{name}.toml: {e}"));
             assert_eq!(&l.lang, name, "lang/{name}.toml declares its own code");
             for m in l.measures.keys() {
-                assert!(m.parse::<Measure>().is_ok(), "lang/{name}.toml: unknown measure {m}");
+                assert!(
+                    m.parse::<Measure>().is_ok(),
+                    "lang/{name}.toml: unknown measure {m}"
+                );
             }
         }
         let lx = Lexicon::build(&LANGUAGES);

@@ -18,7 +18,13 @@ pub(crate) enum Cue {
 
 /// The measure of the figure at tokens `lead..e` (lead includes its qualifier), searched in
 /// the sentence `sent` without crossing another figure (`nums`).
-pub(crate) fn find_cue(doc: &Doc, nums: &[bool], lead: usize, e: usize, sent: &Range<usize>) -> Cue {
+pub(crate) fn find_cue(
+    doc: &Doc,
+    nums: &[bool],
+    lead: usize,
+    e: usize,
+    sent: &Range<usize>,
+) -> Cue {
     let mut best: Option<(usize, bool, Measure)> = None; // (dist, is_backward, measure)
     let mut neutral: Option<usize> = None;
     let mut j = e;
@@ -49,10 +55,16 @@ pub(crate) fn find_cue(doc: &Doc, nums: &[bool], lead: usize, e: usize, sent: &R
         if k > 0 && nums[k - 1] && !doc.at(k).iter().any(|m| m.conj) {
             break;
         }
-        let found = doc.at(k).iter().filter(|m| matches!(m.kind, Kind::Measure(_)) && k + m.len as usize <= lead).max_by_key(|m| m.len);
+        let found = doc
+            .at(k)
+            .iter()
+            .filter(|m| matches!(m.kind, Kind::Measure(_)) && k + m.len as usize <= lead)
+            .max_by_key(|m| m.len);
         if let Some(m) = found {
             if let Kind::Measure(me) = m.kind {
-                let behind_conj = (k + m.len as usize..lead).any(|q| doc.has(q, |x| x == Kind::Conj)) || doc.at(lead).iter().any(|m| m.conj);
+                let behind_conj = (k + m.len as usize..lead)
+                    .any(|q| doc.has(q, |x| x == Kind::Conj))
+                    || doc.at(lead).iter().any(|m| m.conj);
                 let dist = lead - (k + m.len as usize) + if behind_conj { 2 } else { 0 };
                 if best.is_none_or(|(d, _, _)| dist < d) {
                     best = Some((dist, true, me));

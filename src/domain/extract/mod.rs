@@ -27,7 +27,8 @@ use crate::domain::claim::ExtractedClaim;
 use std::sync::LazyLock;
 
 /// The language lexicons compiled once for the process.
-pub(crate) static LEXICON: LazyLock<lexicon::Lexicon> = LazyLock::new(|| lexicon::Lexicon::build(&lexicon::LANGUAGES));
+pub(crate) static LEXICON: LazyLock<lexicon::Lexicon> =
+    LazyLock::new(|| lexicon::Lexicon::build(&lexicon::LANGUAGES));
 
 /// A claim extractor: the language lexicons plus a subject lexicon. Cheap to share (`Send +
 /// Sync`); build a new one when the subject lexicon changes.
@@ -39,7 +40,10 @@ pub struct Extractor {
 impl Extractor {
     /// The default language lexicons and the given subject lexicon.
     pub fn new(subjects: Vec<SubjectAlias>) -> Self {
-        Extractor { lexicon: &LEXICON, subjects: subjects::SubjectMatcher::new(&subjects) }
+        Extractor {
+            lexicon: &LEXICON,
+            subjects: subjects::SubjectMatcher::new(&subjects),
+        }
     }
 
     /// The default language lexicons and the shipped subject lexicon.
@@ -55,6 +59,8 @@ impl Extractor {
 
 impl std::fmt::Debug for Extractor {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Extractor").field("groups", &self.subjects.groups).finish()
+        f.debug_struct("Extractor")
+            .field("groups", &self.subjects.groups)
+            .finish()
     }
 }

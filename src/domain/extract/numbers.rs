@@ -62,7 +62,10 @@ fn parse_digits(raw: &str) -> Option<(f64, String, bool)> {
 }
 
 fn is_value_word(k: Kind) -> bool {
-    matches!(k, Kind::Value(_) | Kind::TeenBase(_) | Kind::Mult(_) | Kind::Dual)
+    matches!(
+        k,
+        Kind::Value(_) | Kind::TeenBase(_) | Kind::Mult(_) | Kind::Dual
+    )
 }
 
 /// Reads a run of number words starting at `i`; returns the value and the end token.
@@ -84,13 +87,29 @@ fn parse_words(doc: &Doc, i: usize) -> Option<(i64, usize, bool)> {
     while j < n && doc.t.toks[j].line == line && doc.t.toks[j].kind == TokKind::Word {
         let mut connected = false;
         let mut k = j;
-        if started && doc.has(j, |k| k == Kind::NumConn) && doc.at(j + 1).iter().any(|m| is_value_word(m.kind) && m.kind != Kind::Dual) {
+        if started
+            && doc.has(j, |k| k == Kind::NumConn)
+            && doc
+                .at(j + 1)
+                .iter()
+                .any(|m| is_value_word(m.kind) && m.kind != Kind::Dual)
+        {
             connected = true;
             k = j + 1;
         }
         let ms = doc.at(k);
-        let single = |f: &dyn Fn(Kind) -> bool| ms.iter().find(|m| m.len == 1 && f(m.kind)).copied();
-        if let Some(m) = single(&|k| matches!(k, Kind::Value(_) | Kind::TeenBase(_) | Kind::Mult(_) | Kind::PluralMult(_) | Kind::TeenSuffix)) {
+        let single =
+            |f: &dyn Fn(Kind) -> bool| ms.iter().find(|m| m.len == 1 && f(m.kind)).copied();
+        if let Some(m) = single(&|k| {
+            matches!(
+                k,
+                Kind::Value(_)
+                    | Kind::TeenBase(_)
+                    | Kind::Mult(_)
+                    | Kind::PluralMult(_)
+                    | Kind::TeenSuffix
+            )
+        }) {
             if m.conj && started {
                 connected = true;
             }
@@ -98,7 +117,10 @@ fn parse_words(doc: &Doc, i: usize) -> Option<(i64, usize, bool)> {
                 conj_first = true;
             }
         }
-        let teen_next = doc.at(k + 1).iter().any(|m| m.len == 1 && m.kind == Kind::TeenSuffix && !m.conj);
+        let teen_next = doc
+            .at(k + 1)
+            .iter()
+            .any(|m| m.len == 1 && m.kind == Kind::TeenSuffix && !m.conj);
         let teen_base = single(&|k| matches!(k, Kind::TeenBase(_))).filter(|_| teen_next);
         if let Some(m) = teen_base {
             let Kind::TeenBase(b) = m.kind else { break };
@@ -110,7 +132,12 @@ fn parse_words(doc: &Doc, i: usize) -> Option<(i64, usize, bool)> {
             j = k + 2;
         } else if let Some(m) = single(&|k| matches!(k, Kind::Value(_))) {
             let Kind::Value(v) = m.kind else { break };
-            if started && !connected && !after_mult && !(last >= 20 && v < last && v < 10) && !(last >= 100 && v < 100) {
+            if started
+                && !connected
+                && !after_mult
+                && !(last >= 20 && v < last && v < 10)
+                && !(last >= 100 && v < 100)
+            {
                 break;
             }
             if v < 10 && teen_next {
@@ -123,7 +150,9 @@ fn parse_words(doc: &Doc, i: usize) -> Option<(i64, usize, bool)> {
                 j = k + 1;
             }
         } else if let Some(m) = single(&|k| matches!(k, Kind::Mult(_) | Kind::PluralMult(_))) {
-            let (Kind::Mult(mv) | Kind::PluralMult(mv)) = m.kind else { break };
+            let (Kind::Mult(mv) | Kind::PluralMult(mv)) = m.kind else {
+                break;
+            };
             if matches!(m.kind, Kind::PluralMult(_)) && cur == 0 {
                 break;
             }
@@ -184,8 +213,14 @@ pub(crate) fn find_numbers(doc: &Doc, lx: &super::lexicon::Lexicon) -> Vec<NumEx
                         let mut j = i + 1;
                         let mut scaled = false;
                         while j < n && !tk.glued {
-                            let Some(m) = doc.find(j, |k| matches!(k, Kind::Mult(_) | Kind::PluralMult(_))) else { break };
-                            let (Kind::Mult(mv) | Kind::PluralMult(mv)) = m.kind else { break };
+                            let Some(m) =
+                                doc.find(j, |k| matches!(k, Kind::Mult(_) | Kind::PluralMult(_)))
+                            else {
+                                break;
+                            };
+                            let (Kind::Mult(mv) | Kind::PluralMult(mv)) = m.kind else {
+                                break;
+                            };
                             if m.len != 1 || mv == 12 {
                                 break;
                             }
@@ -207,17 +242,57 @@ pub(crate) fn find_numbers(doc: &Doc, lx: &super::lexicon::Lexicon) -> Vec<NumEx
                         });
                     }
                     None => {
-                        expr = Some(NumExpr { value: 0, value_max: None, s: i, e: i + 1, dual: false, conj: false, valid: false, digits: None, decimal: false });
+                        expr = Some(NumExpr {
+                            value: 0,
+                            value_max: None,
+                            s: i,
+                            e: i + 1,
+                            dual: false,
+                            conj: false,
+                            valid: false,
+                            digits: None,
+                            decimal: false,
+                        });
                     }
                 }
             }
             TokKind::Word => {
                 if let Some((v, e, conj)) = parse_words(doc, i) {
-                    expr = Some(NumExpr { value: v, value_max: None, s: i, e, dual: false, conj, valid: true, digits: None, decimal: false });
+                    expr = Some(NumExpr {
+                        value: v,
+                        value_max: None,
+                        s: i,
+                        e,
+                        dual: false,
+                        conj,
+                        valid: true,
+                        digits: None,
+                        decimal: false,
+                    });
                 } else if let Some(m) = doc.find(i, |k| k == Kind::Dual) {
-                    expr = Some(NumExpr { value: 2, value_max: None, s: i, e: i + 1, dual: true, conj: m.conj, valid: true, digits: None, decimal: false });
+                    expr = Some(NumExpr {
+                        value: 2,
+                        value_max: None,
+                        s: i,
+                        e: i + 1,
+                        dual: true,
+                        conj: m.conj,
+                        valid: true,
+                        digits: None,
+                        decimal: false,
+                    });
                 } else if let Some(v) = hyphen_compound(doc, i, lx) {
-                    expr = Some(NumExpr { value: v, value_max: None, s: i, e: i + 1, dual: false, conj: false, valid: true, digits: None, decimal: false });
+                    expr = Some(NumExpr {
+                        value: v,
+                        value_max: None,
+                        s: i,
+                        e: i + 1,
+                        dual: false,
+                        conj: false,
+                        valid: true,
+                        digits: None,
+                        decimal: false,
+                    });
                 }
             }
             TokKind::Punct => {}
@@ -231,7 +306,10 @@ pub(crate) fn find_numbers(doc: &Doc, lx: &super::lexicon::Lexicon) -> Vec<NumEx
         }
     }
     for x in out.iter_mut() {
-        if doc.ending_at(x.s, |k| k == Kind::Conj || k == Kind::NumConn).is_some() {
+        if doc
+            .ending_at(x.s, |k| k == Kind::Conj || k == Kind::NumConn)
+            .is_some()
+        {
             x.conj = true;
         }
     }
@@ -262,7 +340,8 @@ fn merge_ranges(doc: &Doc, xs: &mut Vec<NumExpr>) {
         let mut score = false;
         if same_line && a.valid && b.valid && !a.dual && !b.dual {
             let between_before = doc.ending_at(a.s, |k| k == Kind::Between).is_some();
-            let change_before = (a.s.saturating_sub(4)..a.s).any(|j| doc.has(j, |k| k == Kind::Change));
+            let change_before =
+                (a.s.saturating_sub(4)..a.s).any(|j| doc.has(j, |k| k == Kind::Change));
             if gap == 1 {
                 let mid = a.e;
                 if let Some(c) = punct_char(doc, mid) {
@@ -274,7 +353,9 @@ fn merge_ranges(doc: &Doc, xs: &mut Vec<NumExpr>) {
                             score = true;
                         }
                     }
-                } else if between_before && doc.has(mid, |k| k == Kind::RangeAnd || k == Kind::NumConn) {
+                } else if between_before
+                    && doc.has(mid, |k| k == Kind::RangeAnd || k == Kind::NumConn)
+                {
                     range = b.value > a.value;
                 } else if doc.has(mid, |k| k == Kind::RangeTo) && !change_before {
                     range = b.value > a.value;
@@ -299,7 +380,9 @@ fn merge_ranges(doc: &Doc, xs: &mut Vec<NumExpr>) {
 }
 
 fn is_year_like(x: &NumExpr) -> bool {
-    x.digits.as_deref().is_some_and(|d| d.len() == 4 && (1800..=2100).contains(&d.parse::<i64>().unwrap_or(0)))
+    x.digits
+        .as_deref()
+        .is_some_and(|d| d.len() == 4 && (1800..=2100).contains(&d.parse::<i64>().unwrap_or(0)))
 }
 
 /// Sets aside numbers that are not claims, from their neighbours.
@@ -331,10 +414,16 @@ fn is_claim_number(doc: &Doc, xs: &[NumExpr], idx: usize) -> bool {
     // The word before: a date, a label, a currency, a month, "no one".
     let before = x.s.checked_sub(1);
     if let Some(b) = before {
-        if doc.has(b, |k| matches!(k, Kind::Label | Kind::Month | Kind::DenyNone)) {
+        if doc.has(b, |k| {
+            matches!(k, Kind::Label | Kind::Month | Kind::DenyNone)
+        }) {
             return false;
         }
-        if b > 0 && doc.ending_at(x.s, |k| matches!(k, Kind::Label | Kind::Month)).is_some() {
+        if b > 0
+            && doc
+                .ending_at(x.s, |k| matches!(k, Kind::Label | Kind::Month))
+                .is_some()
+        {
             return false;
         }
     }
@@ -344,7 +433,9 @@ fn is_claim_number(doc: &Doc, xs: &[NumExpr], idx: usize) -> bool {
     }
     // Arithmetic: a captcha or a sum.
     let op = |c: char| matches!(c, '−' | '+' | '=' | '×' | '÷' | '*');
-    if punct_char(doc, x.e).is_some_and(op) || before.and_then(|b| punct_char(doc, b)).is_some_and(op) {
+    if punct_char(doc, x.e).is_some_and(op)
+        || before.and_then(|b| punct_char(doc, b)).is_some_and(op)
+    {
         return false;
     }
     let line = toks[x.s].line;

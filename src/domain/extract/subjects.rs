@@ -23,15 +23,21 @@ pub(crate) fn parse_subjects(src: &str) -> Result<Vec<SubjectAlias>, toml::de::E
     for (group, langs) in groups {
         for (lang, aliases) in langs {
             for alias in aliases {
-                out.push(SubjectAlias { alias, lang: lang.clone(), group_key: group.clone() });
+                out.push(SubjectAlias {
+                    alias,
+                    lang: lang.clone(),
+                    group_key: group.clone(),
+                });
             }
         }
     }
     Ok(out)
 }
 
-static DEFAULT: LazyLock<Vec<SubjectAlias>> =
-    LazyLock::new(|| parse_subjects(DEFAULT_SUBJECTS).unwrap_or_else(|e| panic!("shipped subjects.toml is malformed: {e}")));
+static DEFAULT: LazyLock<Vec<SubjectAlias>> = LazyLock::new(|| {
+    parse_subjects(DEFAULT_SUBJECTS)
+        .unwrap_or_else(|e| panic!("shipped subjects.toml is malformed: {e}"))
+});
 
 /// The subject lexicon shipped with the crate.
 pub fn default_subject_lexicon() -> Vec<SubjectAlias> {
@@ -51,10 +57,16 @@ pub(crate) struct SubjectMatcher {
 
 impl SubjectMatcher {
     pub fn new(aliases: &[SubjectAlias]) -> Self {
-        let mut m = SubjectMatcher { index: FxMap::default(), groups: Vec::new() };
+        let mut m = SubjectMatcher {
+            index: FxMap::default(),
+            groups: Vec::new(),
+        };
         for a in aliases {
             let norm = normalize_alias(&a.alias);
-            let mut words = norm.split(' ').filter(|w| !w.is_empty()).map(Box::<str>::from);
+            let mut words = norm
+                .split(' ')
+                .filter(|w| !w.is_empty())
+                .map(Box::<str>::from);
             let Some(first) = words.next() else { continue };
             let rest: Box<[Box<str>]> = words.collect();
             let gi = match m.groups.iter().position(|g| *g == a.group_key) {
@@ -64,7 +76,10 @@ impl SubjectMatcher {
                     m.groups.len() - 1
                 }
             };
-            m.index.entry(first).or_default().push(AliasEntry { rest, group: gi as u16 });
+            m.index.entry(first).or_default().push(AliasEntry {
+                rest,
+                group: gi as u16,
+            });
         }
         m
     }
@@ -88,7 +103,9 @@ impl SubjectMatcher {
         self.word_stems(doc, i, &mut stems);
         let mut best: Option<(u16, usize)> = None;
         for s in &stems {
-            let Some(list) = self.index.get(*s) else { continue };
+            let Some(list) = self.index.get(*s) else {
+                continue;
+            };
             for e in list {
                 let ok = e.rest.iter().enumerate().all(|(k, want)| {
                     let j = i + 1 + k;
@@ -128,13 +145,33 @@ mod tests {
     fn shipped_subject_lexicon_parses_and_uses_canonical_keys() {
         let aliases = parse_subjects(DEFAULT_SUBJECTS).expect("subjects.toml parses");
         let canonical = [
-            "russia", "syria_gov", "isis", "opposition", "civilians", "sdf", "us", "turkey", "israel", "iran", "hezbollah", "police",
-            "protesters", "unknown",
+            "russia",
+            "syria_gov",
+            "isis",
+            "opposition",
+            "civilians",
+            "sdf",
+            "us",
+            "turkey",
+            "israel",
+            "iran",
+            "hezbollah",
+            "police",
+            "protesters",
+            "unknown",
         ];
         assert!(aliases.len() > 100);
         for a in &aliases {
-            assert!(canonical.contains(&a.group_key.as_str()), "unexpected group {}", a.group_key);
-            assert!(!normalize_alias(&a.alias).is_empty(), "alias {:?} normalises to nothing", a.alias);
+            assert!(
+                canonical.contains(&a.group_key.as_str()),
+                "unexpected group {}",
+                a.group_key
+            );
+            assert!(
+                !normalize_alias(&a.alias).is_empty(),
+                "alias {:?} normalises to nothing",
+                a.alias
+            );
         }
     }
 }

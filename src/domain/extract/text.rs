@@ -16,7 +16,8 @@ impl Hasher for FxHasher {
         for chunk in bytes.chunks(8) {
             let mut buf = [0u8; 8];
             buf[..chunk.len()].copy_from_slice(chunk);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(buf)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(buf))
+                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
         }
     }
     fn write_u8(&mut self, i: u8) {
@@ -161,7 +162,9 @@ pub(crate) fn stem(w: &str) -> &str {
 pub fn normalize_alias(s: &str) -> String {
     let folded = fold(s);
     let mut out = String::with_capacity(folded.len());
-    for w in folded.split(|c: char| c.is_whitespace() || matches!(c, '(' | ')' | ',' | '،' | '"' | '«' | '»' | '“' | '”')) {
+    for w in folded.split(|c: char| {
+        c.is_whitespace() || matches!(c, '(' | ')' | ',' | '،' | '"' | '«' | '»' | '“' | '”')
+    }) {
         let w = w.trim_matches(|c: char| c == '.' || c == ':');
         if w.is_empty() {
             continue;

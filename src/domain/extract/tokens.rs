@@ -47,12 +47,13 @@ impl<'a> Tokens<'a> {
 }
 
 fn is_word_char(c: char) -> bool {
-    (c.is_alphabetic() || is_arabic_mark(c) || unicode_normalization::char::is_combining_mark(c)) && digit_value(c).is_none()
+    (c.is_alphabetic() || is_arabic_mark(c) || unicode_normalization::char::is_combining_mark(c))
+        && digit_value(c).is_none()
 }
 
 const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "st", "gen", "col", "lt", "sgt", "capt", "no", "vs", "jr", "sr", "inc", "corp", "co", "prof", "gov",
-    "sen", "rep", "mt", "ft", "sra", "sr", "m", "mme", "av",
+    "mr", "mrs", "ms", "dr", "st", "gen", "col", "lt", "sgt", "capt", "no", "vs", "jr", "sr",
+    "inc", "corp", "co", "prof", "gov", "sen", "rep", "mt", "ft", "sra", "sr", "m", "mme", "av",
 ];
 
 pub(crate) fn tokenize(text: &str) -> Tokens<'_> {
@@ -96,7 +97,10 @@ pub(crate) fn tokenize(text: &str) -> Tokens<'_> {
         let norm_start = norm.len() as u32;
         let kind;
         let mut glued = false;
-        if (bytes[i] == b'h' && (text[i..].starts_with("http://") || text[i..].starts_with("https://"))) || text[i..].starts_with("www.") {
+        if (bytes[i] == b'h'
+            && (text[i..].starts_with("http://") || text[i..].starts_with("https://")))
+            || text[i..].starts_with("www.")
+        {
             // A URL is skipped whole: nothing in it is a claim.
             while let Some(c) = char_at(i) {
                 if c.is_whitespace() {
@@ -165,15 +169,19 @@ pub(crate) fn tokenize(text: &str) -> Tokens<'_> {
         line_start = false;
         if kind == TokKind::Punct && matches!(c, '.' | '!' | '?' | '؟' | ';' | '…' | '|') {
             let is_boundary = c != '.' || {
-                let prev_word = toks.len() >= 2 && toks[toks.len() - 2].kind == TokKind::Word && !toks[toks.len() - 1].space_before;
+                let prev_word = toks.len() >= 2
+                    && toks[toks.len() - 2].kind == TokKind::Word
+                    && !toks[toks.len() - 1].space_before;
                 let abbrev = prev_word && {
                     let (a, b) = toks[toks.len() - 2].norm;
                     let w = &norm[a as usize..b as usize];
                     w.chars().count() == 1 || ABBREVIATIONS.contains(&w)
                 };
                 let next = text[i..].trim_start_matches([' ', '\t']).chars().next();
-                let continues = next.is_some_and(|n| n.is_lowercase() || n == ',' || digit_value(n).is_some());
-                !(abbrev && continues) && !(prev_word && continues && next.is_some_and(|n| n.is_lowercase()))
+                let continues =
+                    next.is_some_and(|n| n.is_lowercase() || n == ',' || digit_value(n).is_some());
+                !(abbrev && continues)
+                    && !(prev_word && continues && next.is_some_and(|n| n.is_lowercase()))
             };
             if is_boundary {
                 end_sentence!();
@@ -181,7 +189,12 @@ pub(crate) fn tokenize(text: &str) -> Tokens<'_> {
         }
     }
     end_sentence!();
-    Tokens { text, toks, norm, sents }
+    Tokens {
+        text,
+        toks,
+        norm,
+        sents,
+    }
 }
 
 #[cfg(test)]
@@ -192,7 +205,22 @@ mod tests {
     fn numbers_keep_separators_and_words_keep_hyphens() {
         let t = tokenize("More than 40,000 pro-government fighters; ١٬٢٠٠ قتيل. 3.40am");
         let raws: Vec<&str> = (0..t.len()).map(|i| t.raw(i)).collect();
-        assert_eq!(raws, ["More", "than", "40,000", "pro-government", "fighters", ";", "١٬٢٠٠", "قتيل", ".", "3.40", "am"]);
+        assert_eq!(
+            raws,
+            [
+                "More",
+                "than",
+                "40,000",
+                "pro-government",
+                "fighters",
+                ";",
+                "١٬٢٠٠",
+                "قتيل",
+                ".",
+                "3.40",
+                "am"
+            ]
+        );
         assert_eq!(t.sents.len(), 3);
         assert!(t.toks[9].glued);
     }
