@@ -67,7 +67,8 @@ fn back_segment(
         if is_appositive(doc, k) && (k == start || is_comma(doc, k - 1)) {
             return Some((k, true));
         }
-        if doc.has(k, |x| matches!(x, Kind::Clause | Kind::Discourse))
+        if doc.has(k, |x| x == Kind::Discourse)
+            || (!loose && doc.has(k, |x| x == Kind::Clause))
             || (!loose && doc.has(k, |x| x == Kind::Conj))
         {
             break;
