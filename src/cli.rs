@@ -56,8 +56,11 @@ pub enum Command {
     Import {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+        /// Print a line for every item, not only for failures.
+        #[arg(long, short)]
+        verbose: bool,
     },
-    /// Extract the claims of one article file.
+    /// Extract the claims of one article file (with the shipped lexicons; no database needed).
     Extract {
         /// Print JSON instead of a table.
         #[arg(long)]
@@ -153,7 +156,8 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
                     "claimdb listening on {}",
                     app_settings.bind
                 );
-                app.run_until_stopped().await
+                app.run_until_stopped().await?;
+                Ok::<(), anyhow::Error>(())
             })?;
             drop(database);
             Ok(ExitCode::SUCCESS)
@@ -167,11 +171,80 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Db { action } => db_command(&settings, action),
-        Command::Import { .. } => not_built("import"),
-        Command::Extract { .. } => not_built("extract"),
+        Command::Import { paths, verbose } => {
+            let database = open(&settings)?;
+            let mut conn = database.pool.get()?;
+            let extractor = db::lexicon::load_extractor(&mut conn)?;
+            let summary = crate::import::run(
+                &mut conn,
+                &extractor,
+                &paths,
+                DEFAULT_MAX_BODY_BYTES,
+                verbose,
+            )?;
+            println!("{summary}");
+            Ok(if summary.failed > 0 {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        Command::Extract { json, file } => extract_command(&file, json),
         Command::Export { .. } => not_built("export"),
         Command::User { .. } => not_built("user add"),
     }
+}
+
+fn extract_command(file: &std::path::Path, json: bool) -> anyhow::Result<ExitCode> {
+    use crate::domain::extract::Extractor;
+    let bytes =
+        std::fs::read(file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| anyhow::anyhow!("{} is not valid UTF-8 text", file.display()))?;
+    let claims = Extractor::with_default_lexicons().extract(&text);
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string(&serde_json::json!({ "claims": claims }))?
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    if claims.is_empty() {
+        println!("no claims found");
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!(
+        "{:>3}  {:>12}  {:<9} {:<10} {:<11} {:<6} {:<30} figure",
+        "#", "value", "qualifier", "measure", "group", "partof", "source"
+    );
+    for (i, c) in claims.iter().enumerate() {
+        let value = match c.value_max {
+            Some(max) => format!("{}-{}", c.value, max),
+            None => c.value.to_string(),
+        };
+        let figure = text.get(c.start..c.end).unwrap_or("").replace('\n', " ");
+        let source: String = c
+            .source
+            .as_deref()
+            .unwrap_or("-")
+            .chars()
+            .take(30)
+            .collect();
+        println!(
+            "{:>3}  {:>12}  {:<9} {:<10} {:<11} {:<6} {:<30} {}",
+            i,
+            value,
+            c.qualifier.as_str(),
+            c.measure.as_str(),
+            c.group,
+            c.part_of
+                .map(|p| p.to_string())
+                .unwrap_or_else(|| "-".into()),
+            source,
+            figure
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn not_built(what: &str) -> anyhow::Result<ExitCode> {

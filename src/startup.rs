@@ -8,7 +8,7 @@ use actix_web::{App, HttpServer};
 use tracing_actix_web::TracingLogger;
 
 use crate::config::AppSettings;
-use crate::db::DbPool;
+use crate::db::{lexicon, DbPool};
 use crate::web::{configure, AppState};
 
 pub struct Application {
@@ -18,10 +18,14 @@ pub struct Application {
 
 impl Application {
     /// Binds `settings.bind` and prepares the server; nothing is served until `run_until_stopped`.
-    pub fn build(settings: &AppSettings, pool: DbPool) -> std::io::Result<Self> {
+    pub fn build(settings: &AppSettings, pool: DbPool) -> anyhow::Result<Self> {
+        let extractor = {
+            let mut conn = pool.get()?;
+            lexicon::load_extractor(&mut conn)?
+        };
         let listener = TcpListener::bind(&settings.bind)?;
         let port = listener.local_addr()?.port();
-        let state = Data::new(AppState::new(pool, settings.clone()));
+        let state = Data::new(AppState::new(pool, settings.clone(), extractor));
         let max_body = settings.max_body_bytes;
         let server = HttpServer::new(move || {
             App::new()

@@ -3,7 +3,8 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
-use super::schema::{article_versions, articles, outlets};
+use super::models::{Article, ArticleVersion, Claim};
+use super::schema::{article_versions, articles, claims, outlets};
 
 /// One row of the recent-articles list.
 #[derive(Debug, Clone, Queryable)]
@@ -18,7 +19,7 @@ pub struct ArticleSummary {
 
 impl ArticleSummary {
     pub fn dir(&self) -> &'static str {
-        if self.language == "ar" || self.language == "fa" || self.language == "ur" {
+        if crate::domain::language::is_rtl(&self.language) {
             "rtl"
         } else {
             "ltr"
@@ -53,5 +54,68 @@ pub fn recent(
         .order((articles::created_at.desc(), articles::id.desc()))
         .limit(limit)
         .offset(offset)
+        .load(conn)
+}
+
+/// An article with its outlet name.
+pub fn find(conn: &mut PgConnection, id: i64) -> QueryResult<(Article, Option<String>)> {
+    articles::table
+        .left_join(outlets::table)
+        .filter(articles::id.eq(id))
+        .select((Article::as_select(), outlets::name.nullable()))
+        .first(conn)
+}
+
+/// Version numbers and dates of an article, oldest first (bodies not loaded).
+pub fn version_list(
+    conn: &mut PgConnection,
+    article_id: i64,
+) -> QueryResult<Vec<(i32, DateTime<Utc>, i64)>> {
+    let claim_count = claims::table
+        .filter(claims::article_version_id.eq(article_versions::id))
+        .count()
+        .single_value();
+    article_versions::table
+        .filter(article_versions::article_id.eq(article_id))
+        .order(article_versions::number)
+        .select((
+            article_versions::number,
+            article_versions::created_at,
+            claim_count.assume_not_null(),
+        ))
+        .load(conn)
+}
+
+/// Version `number` of an article, or its latest when `number` is `None`.
+pub fn version(
+    conn: &mut PgConnection,
+    article_id: i64,
+    number: Option<i32>,
+) -> QueryResult<ArticleVersion> {
+    let query = article_versions::table
+        .filter(article_versions::article_id.eq(article_id))
+        .select(ArticleVersion::as_select())
+        .into_boxed();
+    match number {
+        Some(n) => query.filter(article_versions::number.eq(n)).first(conn),
+        None => query.order(article_versions::number.desc()).first(conn),
+    }
+}
+
+/// The claims of a version in position order.
+pub fn claims_of_version(conn: &mut PgConnection, version_id: i64) -> QueryResult<Vec<Claim>> {
+    claims::table
+        .filter(claims::article_version_id.eq(version_id))
+        .order(claims::position)
+        .select(Claim::as_select())
+        .load(conn)
+}
+
+/// Outlet names for the submission form's suggestions.
+pub fn outlet_names(conn: &mut PgConnection) -> QueryResult<Vec<String>> {
+    outlets::table
+        .order(outlets::name)
+        .select(outlets::name)
+        .limit(500)
         .load(conn)
 }

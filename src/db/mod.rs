@@ -2,6 +2,9 @@
 
 pub mod articles;
 pub mod embedded;
+pub mod ingest;
+pub mod lexicon;
+pub mod models;
 pub mod schema;
 pub mod testing;
 

@@ -7,4 +7,5 @@ pub mod linking;
 pub use claim::{ExtractedClaim, Measure, Qualifier, UNKNOWN_GROUP};
 pub mod diff;
 pub mod language;
+pub mod quote;
 pub mod submission;

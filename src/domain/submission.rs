@@ -1,1 +1,402 @@
-//! Submission validation.
+//! An article as submitted (form, JSON API or import), validated into what is stored.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use unicode_normalization::UnicodeNormalization;
+
+use super::language::detect_language;
+
+pub const MAX_TITLE_CHARS: usize = 300;
+pub const MAX_OUTLET_CHARS: usize = 200;
+pub const MAX_URL_BYTES: usize = 2048;
+
+/// The fields as the user gave them; every one optional so that nothing typed is lost when the
+/// form is shown again with errors.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct RawSubmission {
+    #[serde(default)]
+    pub text: Option<String>,
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub url: Option<String>,
+    #[serde(default)]
+    pub outlet: Option<String>,
+    #[serde(default)]
+    pub published: Option<String>,
+    #[serde(default)]
+    pub lang: Option<String>,
+}
+
+/// A valid submission.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Submission {
+    /// The text as pasted, with line endings unified to `\n`.
+    pub text: String,
+    pub title: String,
+    pub url: Option<String>,
+    pub outlet: Option<String>,
+    pub published: Option<DateTime<Utc>>,
+    pub lang: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    Text,
+    Title,
+    Url,
+    Outlet,
+    Published,
+    Lang,
+}
+
+impl Field {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Field::Text => "text",
+            Field::Title => "title",
+            Field::Url => "url",
+            Field::Outlet => "outlet",
+            Field::Published => "published",
+            Field::Lang => "lang",
+        }
+    }
+}
+
+/// Why a field was refused; `code` names a label in the interface's message files.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    pub field: Field,
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl FieldError {
+    fn new(field: Field, code: &'static str, message: impl Into<String>) -> Self {
+        FieldError {
+            field,
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+fn non_empty(value: &Option<String>) -> Option<&str> {
+    value.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// Checks every field and reports every problem at once.
+pub fn validate(raw: &RawSubmission, max_text_bytes: usize) -> Result<Submission, Vec<FieldError>> {
+    let mut errors = Vec::new();
+
+    let text = raw
+        .text
+        .as_deref()
+        .unwrap_or("")
+        .replace("\r\n", "\n")
+        .replace('\r', "\n");
+    if text.trim().is_empty() {
+        errors.push(FieldError::new(
+            Field::Text,
+            "validation.text_required",
+            "the article text is required",
+        ));
+    } else if text.len() > max_text_bytes {
+        errors.push(FieldError::new(
+            Field::Text,
+            "validation.text_too_long",
+            format!(
+                "the text is {} bytes; at most {max_text_bytes} are accepted",
+                text.len()
+            ),
+        ));
+    }
+    for (field, value) in [
+        (Field::Text, Some(text.as_str())),
+        (Field::Title, raw.title.as_deref()),
+        (Field::Url, raw.url.as_deref()),
+        (Field::Outlet, raw.outlet.as_deref()),
+    ] {
+        if value.is_some_and(|v| v.contains('\0')) {
+            errors.push(FieldError::new(
+                field,
+                "validation.nul",
+                "contains NUL characters, which cannot be stored",
+            ));
+        }
+    }
+
+    let title = match non_empty(&raw.title) {
+        Some(title) => Some(title.to_string()),
+        None => first_line(&text),
+    };
+    let title = title.map(|t| truncate_chars(&t, MAX_TITLE_CHARS));
+    if let Some(t) = non_empty(&raw.title) {
+        if t.chars().count() > MAX_TITLE_CHARS {
+            errors.push(FieldError::new(
+                Field::Title,
+                "validation.title_too_long",
+                format!("the title is longer than {MAX_TITLE_CHARS} characters"),
+            ));
+        }
+    }
+
+    let url = match non_empty(&raw.url) {
+        None => None,
+        Some(u) => match normalize_url(u) {
+            Ok(u) => Some(u),
+            Err(message) => {
+                errors.push(FieldError::new(
+                    Field::Url,
+                    "validation.url_invalid",
+                    message,
+                ));
+                None
+            }
+        },
+    };
+
+    let outlet = non_empty(&raw.outlet).map(|o| o.split_whitespace().collect::<Vec<_>>().join(" "));
+    if outlet
+        .as_deref()
+        .is_some_and(|o| o.chars().count() > MAX_OUTLET_CHARS)
+    {
+        errors.push(FieldError::new(
+            Field::Outlet,
+            "validation.outlet_too_long",
+            format!("the outlet name is longer than {MAX_OUTLET_CHARS} characters"),
+        ));
+    }
+
+    let published = match non_empty(&raw.published) {
+        None => None,
+        Some(p) => match parse_published(p) {
+            Ok(p) => Some(p),
+            Err(message) => {
+                errors.push(FieldError::new(
+                    Field::Published,
+                    "validation.published_invalid",
+                    message,
+                ));
+                None
+            }
+        },
+    };
+
+    let lang = match non_empty(&raw.lang) {
+        Some(l) => {
+            let l = l.to_ascii_lowercase();
+            if (2..=3).contains(&l.len()) && l.bytes().all(|b| b.is_ascii_lowercase()) {
+                l
+            } else {
+                errors.push(FieldError::new(
+                    Field::Lang,
+                    "validation.lang_invalid",
+                    "the language must be a two- or three-letter code such as ar or en",
+                ));
+                String::new()
+            }
+        }
+        None => match detect_language(&text) {
+            "und" => "en".to_string(),
+            detected => detected.to_string(),
+        },
+    };
+
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Submission {
+        title: title.unwrap_or_else(|| "(untitled)".to_string()),
+        text,
+        url,
+        outlet,
+        published,
+        lang,
+    })
+}
+
+/// The first non-empty line, which is the headline in a pasted article.
+fn first_line(text: &str) -> Option<String> {
+    text.lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .map(str::to_string)
+}
+
+fn truncate_chars(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", s[..i].trim_end()),
+        None => s.to_string(),
+    }
+}
+
+/// An absolute http(s) address, with its host lower-cased and any `#fragment` dropped (the same
+/// page either way).
+pub fn normalize_url(input: &str) -> Result<String, String> {
+    if input.len() > MAX_URL_BYTES {
+        return Err(format!("the address is longer than {MAX_URL_BYTES} bytes"));
+    }
+    let mut url = url::Url::parse(input.trim()).map_err(|e| {
+        format!("not a valid address ({e}); it should look like https://example.com/story")
+    })?;
+    if url.scheme() != "http" && url.scheme() != "https" {
+        return Err("only http:// and https:// addresses are accepted".to_string());
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err("the address has no host".to_string());
+    }
+    url.set_fragment(None);
+    Ok(url.to_string())
+}
+
+/// Accepts `YYYY-MM-DD`, `YYYY-MM-DD HH:MM[:SS]`, `YYYY-MM-DDTHH:MM[:SS]` and RFC 3339.
+pub fn parse_published(input: &str) -> Result<DateTime<Utc>, String> {
+    let s = input.trim();
+    let parsed = DateTime::parse_from_rfc3339(s)
+        .map(|d| d.with_timezone(&Utc))
+        .ok()
+        .or_else(|| {
+            [
+                "%Y-%m-%d %H:%M:%S",
+                "%Y-%m-%d %H:%M",
+                "%Y-%m-%dT%H:%M:%S",
+                "%Y-%m-%dT%H:%M",
+            ]
+            .iter()
+            .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
+            .map(|d| Utc.from_utc_datetime(&d))
+        })
+        .or_else(|| {
+            NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .ok()
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+                .map(|d| Utc.from_utc_datetime(&d))
+        });
+    match parsed {
+        Some(d)
+            if (1900..=2100).contains(&d.format("%Y").to_string().parse::<i32>().unwrap_or(0)) =>
+        {
+            Ok(d)
+        }
+        Some(_) => Err("the date must lie between the years 1900 and 2100".to_string()),
+        None => Err("not a date; use YYYY-MM-DD (optionally with a time)".to_string()),
+    }
+}
+
+/// The text compared to decide whether two submissions are the same version: Unicode NFC, with
+/// every run of whitespace made one space and the ends trimmed.
+pub fn normalized_text(text: &str) -> String {
+    let nfc: String = text.nfc().collect();
+    nfc.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// sha256 (hex) of `normalized_text`.
+pub fn content_hash(text: &str) -> String {
+    let digest = Sha256::digest(normalized_text(text).as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Folds an outlet name to the key that decides whether two spellings are one outlet.
+pub fn outlet_key(name: &str) -> String {
+    let nfc: String = name.nfc().collect();
+    nfc.to_lowercase()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(text: &str) -> RawSubmission {
+        RawSubmission {
+            text: Some(text.to_string()),
+            ..RawSubmission::default()
+        }
+    }
+
+    #[test]
+    fn the_title_defaults_to_the_first_non_empty_line() {
+        let s = validate(&raw("\n\n  Toll rises to 19  \nBody text."), 1000).unwrap();
+        assert_eq!(s.title, "Toll rises to 19");
+    }
+
+    #[test]
+    fn every_invalid_field_is_reported_at_once() {
+        let r = RawSubmission {
+            text: Some("   ".into()),
+            url: Some("ftp://example.com/x".into()),
+            published: Some("yesterday".into()),
+            lang: Some("english".into()),
+            ..RawSubmission::default()
+        };
+        let errors = validate(&r, 1000).unwrap_err();
+        let fields: Vec<Field> = errors.iter().map(|e| e.field).collect();
+        assert_eq!(
+            fields,
+            vec![Field::Text, Field::Url, Field::Published, Field::Lang]
+        );
+    }
+
+    #[test]
+    fn a_text_over_the_limit_is_refused_with_its_size() {
+        let errors = validate(&raw(&"x".repeat(11)), 10).unwrap_err();
+        assert_eq!(errors[0].code, "validation.text_too_long");
+        assert!(errors[0].message.contains("11 bytes"));
+    }
+
+    #[test]
+    fn nul_characters_are_refused() {
+        let errors = validate(&raw("a\0b"), 100).unwrap_err();
+        assert_eq!(errors[0].code, "validation.nul");
+    }
+
+    #[test]
+    fn urls_are_normalised() {
+        let cases = [
+            (
+                "https://Example.COM/a/b#comments",
+                Ok("https://example.com/a/b"),
+            ),
+            ("  http://example.com  ", Ok("http://example.com/")),
+            ("javascript:alert(1)", Err(())),
+            ("example.com/story", Err(())),
+        ];
+        for (input, want) in cases {
+            let got = normalize_url(input).map_err(|_| ());
+            assert_eq!(got, want.map(str::to_string), "input {input:?}");
+        }
+    }
+
+    #[test]
+    fn published_dates_accept_common_forms_and_refuse_the_absurd() {
+        assert!(parse_published("2018-05-03").is_ok());
+        assert!(parse_published("2018-05-03 14:20").is_ok());
+        assert!(parse_published("2018-05-03T14:20:00+03:00").is_ok());
+        assert!(parse_published("3018-05-03").is_err());
+        assert!(parse_published("2018-13-03").is_err());
+    }
+
+    #[test]
+    fn whitespace_and_unicode_form_do_not_change_the_hash() {
+        let composed = "caf\u{e9}  killed\n\n19";
+        let decomposed = "cafe\u{301} killed 19 ";
+        assert_eq!(content_hash(composed), content_hash(decomposed));
+        assert_ne!(content_hash("killed 19"), content_hash("killed 15"));
+    }
+
+    #[test]
+    fn crlf_line_endings_become_lf() {
+        let s = validate(&raw("Title\r\nBody"), 100).unwrap();
+        assert_eq!(s.text, "Title\nBody");
+    }
+
+    #[test]
+    fn outlet_spellings_fold_to_one_key() {
+        assert_eq!(outlet_key(" Al  Jazeera "), outlet_key("al jazeera"));
+    }
+}

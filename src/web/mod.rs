@@ -1,15 +1,20 @@
 //! The web layer: one route table, handlers, and the error type that renders error pages.
 
+pub mod api;
+pub mod articles;
 pub mod error;
 pub mod health;
 pub mod home;
 pub mod i18n;
 pub mod page;
 
+use std::sync::{Arc, RwLock};
+
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use crate::config::AppSettings;
 use crate::db::{DbConn, DbPool};
+use crate::domain::extract::Extractor;
 pub use error::{ApiError, AppError, AppResult};
 use page::PageContext;
 
@@ -17,11 +22,34 @@ use page::PageContext;
 pub struct AppState {
     pub pool: DbPool,
     pub settings: AppSettings,
+    /// Rebuilt when a reviewer edits the subject lexicon.
+    extractor: RwLock<Arc<Extractor>>,
 }
 
 impl AppState {
-    pub fn new(pool: DbPool, settings: AppSettings) -> Self {
-        AppState { pool, settings }
+    pub fn new(pool: DbPool, settings: AppSettings, extractor: Extractor) -> Self {
+        AppState {
+            pool,
+            settings,
+            extractor: RwLock::new(Arc::new(extractor)),
+        }
+    }
+
+    /// The current extractor (cheap to clone; the lexicon may be swapped underneath).
+    pub fn extractor(&self) -> Arc<Extractor> {
+        match self.extractor.read() {
+            Ok(guard) => guard.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Swaps in an extractor built from an edited lexicon.
+    pub fn replace_extractor(&self, extractor: Extractor) {
+        let mut guard = match self.extractor.write() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        *guard = Arc::new(extractor);
     }
 
     /// Runs blocking database work on actix's thread pool with a pooled connection.
@@ -41,12 +69,43 @@ impl AppState {
 
 /// The single route table.
 pub fn configure(cfg: &mut web::ServiceConfig, max_body_bytes: usize) {
-    cfg.app_data(web::FormConfig::default().limit(max_body_bytes))
-        .app_data(web::JsonConfig::default().limit(max_body_bytes))
-        .app_data(web::PayloadConfig::default().limit(max_body_bytes))
-        .route("/", web::get().to(home::list_recent_articles))
-        .route("/healthz", web::get().to(health::health_check))
-        .default_service(web::to(not_found));
+    cfg.app_data(
+        // Percent-encoding inflates Arabic text up to threefold; the text itself is held to
+        // `max_body_bytes` by validation.
+        web::FormConfig::default()
+            .limit(max_body_bytes.saturating_mul(3) + 64 * 1024)
+            .error_handler(form_error),
+    )
+    .app_data(
+        web::JsonConfig::default()
+            .limit(max_body_bytes + 64 * 1024)
+            .error_handler(api::json_error),
+    )
+    .app_data(web::PayloadConfig::default().limit(max_body_bytes))
+    .route("/", web::get().to(home::list_recent_articles))
+    .route("/healthz", web::get().to(health::health_check))
+    .route("/articles/new", web::get().to(articles::new_article_form))
+    .route("/articles", web::post().to(articles::create_article))
+    .route("/articles/{id}", web::get().to(articles::show_article))
+    .route("/articles/{id}/diff", web::get().to(articles::diff_article))
+    .route("/api/articles", web::post().to(api::create_article))
+    .route("/api/articles/{id}", web::get().to(api::show_article))
+    .route(
+        "/api/articles/{id}/versions/{number}",
+        web::get().to(api::show_version),
+    )
+    .default_service(web::to(not_found));
+}
+
+/// A form body that cannot be read: too large (413) or not a form (400), as an error page.
+fn form_error(err: actix_web::error::UrlencodedError, req: &HttpRequest) -> actix_web::Error {
+    use actix_web::error::UrlencodedError;
+    let app_error = match &err {
+        UrlencodedError::Overflow { limit, .. } => AppError::PayloadTooLarge { limit: *limit },
+        other => AppError::BadRequest(other.to_string()),
+    };
+    let response = app_error.page(PageContext::from_request(req));
+    actix_web::error::InternalError::from_response(err, response).into()
 }
 
 async fn not_found(req: HttpRequest) -> HttpResponse {

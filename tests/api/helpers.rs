@@ -66,3 +66,35 @@ pub async fn spawn_app_with(settings: AppSettings) -> TestApp {
         client,
     }
 }
+
+impl TestApp {
+    /// POST /api/articles with a JSON body.
+    pub async fn post_article_json(&self, body: &serde_json::Value) -> reqwest::Response {
+        self.client
+            .post(self.url("/api/articles"))
+            .json(body)
+            .send()
+            .await
+            .expect("request failed")
+    }
+
+    /// POST /articles as the web form does.
+    pub async fn post_article_form(&self, fields: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(self.url("/articles"))
+            .form(fields)
+            .send()
+            .await
+            .expect("request failed")
+    }
+
+    pub async fn get_json(&self, path: &str) -> serde_json::Value {
+        let response = self.get(path).await;
+        assert!(
+            response.status().is_success(),
+            "GET {path}: {}",
+            response.status()
+        );
+        response.json().await.expect("not JSON")
+    }
+}

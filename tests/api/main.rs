@@ -1,3 +1,4 @@
+mod articles;
 mod health;
 mod helpers;
 mod home;

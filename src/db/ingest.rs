@@ -1,0 +1,299 @@
+//! Storing a submission: article, version and extracted claims in one transaction.
+
+use diesel::prelude::*;
+use diesel::sql_types::Text;
+use serde::Serialize;
+
+use super::models::NewClaim;
+use super::schema::{article_versions, articles, claims, outlets};
+use crate::domain::extract::Extractor;
+use crate::domain::quote::sentence_around;
+use crate::domain::submission::{content_hash, outlet_key, Submission};
+use crate::domain::ExtractedClaim;
+
+/// What a submission led to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IngestStatus {
+    /// A new article with its first version.
+    NewArticle,
+    /// A new version of an article with the same url.
+    NewVersion,
+    /// The url's article already has this text: nothing stored.
+    Unchanged,
+    /// No url, and this text is already stored as a version of some article: nothing stored.
+    Duplicate,
+}
+
+impl IngestStatus {
+    pub fn created(self) -> bool {
+        matches!(self, IngestStatus::NewArticle | IngestStatus::NewVersion)
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StoredClaim {
+    pub id: i64,
+    #[serde(flatten)]
+    pub claim: ExtractedClaim,
+    pub quote: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IngestOutcome {
+    pub status: IngestStatus,
+    pub article_id: i64,
+    /// The version created, or the stored version the text is identical to.
+    pub version: i32,
+    pub version_id: i64,
+    /// The claims stored with a new version (empty when nothing was stored).
+    pub claims: Vec<StoredClaim>,
+}
+
+/// Stores `submission` unless its text is already stored (see `IngestStatus`). The version and
+/// its claims are written in one transaction; concurrent submissions of one url are serialised
+/// on the article row, and url-less ones on an advisory lock keyed by the text's hash.
+pub fn ingest(
+    conn: &mut PgConnection,
+    submission: &Submission,
+    extractor: &Extractor,
+    submitted_by: Option<i64>,
+) -> QueryResult<IngestOutcome> {
+    let hash = content_hash(&submission.text);
+    conn.transaction(|conn| {
+        let outlet_id = match &submission.outlet {
+            Some(name) => Some(upsert_outlet(conn, name)?),
+            None => None,
+        };
+        let (article_id, status) = match &submission.url {
+            Some(url) => {
+                let inserted = diesel::insert_into(articles::table)
+                    .values(new_article(submission, outlet_id, Some(url)))
+                    .on_conflict(articles::url)
+                    .do_nothing()
+                    .returning(articles::id)
+                    .get_result::<i64>(conn)
+                    .optional()?;
+                match inserted {
+                    Some(id) => (id, IngestStatus::NewArticle),
+                    None => {
+                        // Lock the article so concurrent submissions number versions one by one.
+                        let id = articles::table
+                            .filter(articles::url.eq(url))
+                            .select(articles::id)
+                            .for_update()
+                            .first::<i64>(conn)?;
+                        if let Some((number, version_id)) = version_with_hash(conn, id, &hash)? {
+                            return Ok(unchanged(IngestStatus::Unchanged, id, number, version_id));
+                        }
+                        update_article(conn, id, submission, outlet_id)?;
+                        (id, IngestStatus::NewVersion)
+                    }
+                }
+            }
+            None => {
+                diesel::sql_query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+                    .bind::<Text, _>(&hash)
+                    .execute(conn)?;
+                let existing = article_versions::table
+                    .filter(article_versions::content_hash.eq(&hash))
+                    .order(article_versions::id)
+                    .select((
+                        article_versions::article_id,
+                        article_versions::number,
+                        article_versions::id,
+                    ))
+                    .first::<(i64, i32, i64)>(conn)
+                    .optional()?;
+                if let Some((article_id, number, version_id)) = existing {
+                    return Ok(unchanged(
+                        IngestStatus::Duplicate,
+                        article_id,
+                        number,
+                        version_id,
+                    ));
+                }
+                let id = diesel::insert_into(articles::table)
+                    .values(new_article(submission, outlet_id, None))
+                    .returning(articles::id)
+                    .get_result::<i64>(conn)?;
+                (id, IngestStatus::NewArticle)
+            }
+        };
+        let number = next_version_number(conn, article_id)?;
+        let version_id = diesel::insert_into(article_versions::table)
+            .values((
+                article_versions::article_id.eq(article_id),
+                article_versions::number.eq(number),
+                article_versions::body.eq(&submission.text),
+                article_versions::content_hash.eq(&hash),
+                article_versions::submitted_by.eq(submitted_by),
+            ))
+            .returning(article_versions::id)
+            .get_result::<i64>(conn)?;
+        let extracted = extractor.extract(&submission.text);
+        let claims = store_claims(conn, version_id, &submission.text, &extracted)?;
+        Ok(IngestOutcome {
+            status,
+            article_id,
+            version: number,
+            version_id,
+            claims,
+        })
+    })
+}
+
+fn unchanged(
+    status: IngestStatus,
+    article_id: i64,
+    version: i32,
+    version_id: i64,
+) -> IngestOutcome {
+    IngestOutcome {
+        status,
+        article_id,
+        version,
+        version_id,
+        claims: Vec::new(),
+    }
+}
+
+#[allow(clippy::type_complexity)]
+fn new_article<'a>(
+    s: &'a Submission,
+    outlet_id: Option<i64>,
+    url: Option<&'a String>,
+) -> (
+    diesel::dsl::Eq<articles::url, Option<&'a String>>,
+    diesel::dsl::Eq<articles::outlet_id, Option<i64>>,
+    diesel::dsl::Eq<articles::language, &'a String>,
+    diesel::dsl::Eq<articles::title, &'a String>,
+    diesel::dsl::Eq<articles::published_at, Option<chrono::DateTime<chrono::Utc>>>,
+) {
+    (
+        articles::url.eq(url),
+        articles::outlet_id.eq(outlet_id),
+        articles::language.eq(&s.lang),
+        articles::title.eq(&s.title),
+        articles::published_at.eq(s.published),
+    )
+}
+
+/// A new version may bring a new headline; metadata given now wins over what was stored.
+fn update_article(
+    conn: &mut PgConnection,
+    id: i64,
+    s: &Submission,
+    outlet_id: Option<i64>,
+) -> QueryResult<()> {
+    diesel::update(articles::table.find(id))
+        .set((
+            articles::title.eq(&s.title),
+            articles::language.eq(&s.lang),
+            articles::updated_at.eq(diesel::dsl::now),
+        ))
+        .execute(conn)?;
+    if outlet_id.is_some() {
+        diesel::update(articles::table.find(id))
+            .set(articles::outlet_id.eq(outlet_id))
+            .execute(conn)?;
+    }
+    if s.published.is_some() {
+        diesel::update(articles::table.find(id))
+            .set(articles::published_at.eq(s.published))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn upsert_outlet(conn: &mut PgConnection, name: &str) -> QueryResult<i64> {
+    diesel::insert_into(outlets::table)
+        .values((
+            outlets::name.eq(name),
+            outlets::name_key.eq(outlet_key(name)),
+        ))
+        .on_conflict(outlets::name_key)
+        .do_update()
+        .set(outlets::name_key.eq(diesel::upsert::excluded(outlets::name_key)))
+        .returning(outlets::id)
+        .get_result(conn)
+}
+
+fn version_with_hash(
+    conn: &mut PgConnection,
+    article_id: i64,
+    hash: &str,
+) -> QueryResult<Option<(i32, i64)>> {
+    article_versions::table
+        .filter(article_versions::article_id.eq(article_id))
+        .filter(article_versions::content_hash.eq(hash))
+        .select((article_versions::number, article_versions::id))
+        .first(conn)
+        .optional()
+}
+
+fn next_version_number(conn: &mut PgConnection, article_id: i64) -> QueryResult<i32> {
+    let max: Option<i32> = article_versions::table
+        .filter(article_versions::article_id.eq(article_id))
+        .select(diesel::dsl::max(article_versions::number))
+        .first(conn)?;
+    Ok(max.unwrap_or(0) + 1)
+}
+
+/// Inserts the claims of one version in order, then links each part to its whole.
+pub fn store_claims(
+    conn: &mut PgConnection,
+    version_id: i64,
+    text: &str,
+    extracted: &[ExtractedClaim],
+) -> QueryResult<Vec<StoredClaim>> {
+    let quotes: Vec<&str> = extracted
+        .iter()
+        .map(|c| sentence_around(text, c.start, c.end))
+        .collect();
+    let rows: Vec<NewClaim> = extracted
+        .iter()
+        .zip(&quotes)
+        .enumerate()
+        .map(|(i, (c, quote))| NewClaim {
+            article_version_id: version_id,
+            position: i as i32,
+            value: c.value,
+            value_max: c.value_max,
+            qualifier: c.qualifier.as_str(),
+            measure: c.measure.as_str(),
+            group_key: &c.group,
+            subject: c.subject.as_deref(),
+            source_text: c.source.as_deref(),
+            span_start: c.start as i32,
+            span_end: c.end as i32,
+            quote,
+            origin: "extracted",
+        })
+        .collect();
+    let ids: Vec<i64> = if rows.is_empty() {
+        Vec::new()
+    } else {
+        diesel::insert_into(claims::table)
+            .values(&rows)
+            .returning(claims::id)
+            .get_results(conn)?
+    };
+    for (i, c) in extracted.iter().enumerate() {
+        if let Some(whole) = c.part_of.and_then(|j| ids.get(j)) {
+            diesel::update(claims::table.find(ids[i]))
+                .set(claims::part_of_id.eq(whole))
+                .execute(conn)?;
+        }
+    }
+    Ok(ids
+        .into_iter()
+        .zip(extracted.iter().cloned())
+        .zip(quotes)
+        .map(|((id, claim), quote)| StoredClaim {
+            id,
+            claim,
+            quote: quote.to_string(),
+        })
+        .collect())
+}
