@@ -16,8 +16,6 @@ struct Draft {
     tok_e: usize,
     expr: Option<usize>,
     parent: Option<usize>,
-    /// The group came from a name in the text, not from a default.
-    explicit: bool,
 }
 
 /// What the words after a figure say about whom it counts.
@@ -137,26 +135,52 @@ fn context_group(doc: &Doc, lx: &Lexicon) -> Option<String> {
 
 /// The source for a figure at token `at`: the nearest marker in its sentence, else the last
 /// one earlier in the same paragraph (line).
-fn source_for(doc: &Doc, markers: &[Marker], sent: usize, at: usize) -> Option<String> {
-    let here = markers
+fn source_for(doc: &Doc, markers: &Markers, sent: usize, at: usize) -> Option<String> {
+    let first = markers.list.partition_point(|m| m.sent < sent);
+    let here = markers.list[first..]
         .iter()
-        .filter(|m| m.sent == sent && m.source.is_some())
+        .take_while(|m| m.sent == sent)
+        .filter(|m| m.source.is_some())
         .min_by_key(|m| m.tok.abs_diff(at));
     if let Some(m) = here {
         return m.source.clone();
     }
     let line = doc.t.toks[at].line;
-    markers
-        .iter()
-        .rev()
-        .find(|m| m.sent < sent && m.source.is_some() && doc.t.toks[m.tok].line == line)
-        .and_then(|m| m.source.clone())
+    let prev = markers.last_sourced_before[first]?;
+    let m = &markers.list[prev];
+    (doc.t.toks[m.tok].line == line)
+        .then(|| m.source.clone())
+        .flatten()
+}
+
+/// Markers in text order, with the last marker naming a source before each position.
+struct Markers {
+    list: Vec<Marker>,
+    last_sourced_before: Vec<Option<usize>>,
+}
+
+impl Markers {
+    fn new(list: Vec<Marker>) -> Self {
+        let mut last_sourced_before = Vec::with_capacity(list.len() + 1);
+        let mut last = None;
+        for (i, m) in list.iter().enumerate() {
+            last_sourced_before.push(last);
+            if m.source.is_some() {
+                last = Some(i);
+            }
+        }
+        last_sourced_before.push(last);
+        Markers {
+            list,
+            last_sourced_before,
+        }
+    }
 }
 
 fn source_group<'a>(
     doc: &Doc,
     subj: &'a SubjectMatcher,
-    markers: &[Marker],
+    markers: &Markers,
     sent: usize,
     at: usize,
 ) -> Option<&'a str> {
@@ -189,10 +213,13 @@ pub(crate) fn extract(lx: &Lexicon, subj: &SubjectMatcher, text: &str) -> Vec<Ex
             *s = si;
         }
     }
-    let markers = resolve_markers(&doc, &nums);
+    let markers = Markers::new(resolve_markers(&doc, &nums));
     let context = context_group(&doc, lx);
     let mut drafts: Vec<Draft> = Vec::new();
     let mut fwd_parents: Vec<(usize, usize)> = Vec::new();
+    let mut last_explicit: Option<String> = None;
+    let mut last_by_measure: Vec<Option<String>> = vec![None; Measure::ALL.len()];
+    let mut draft_of_expr = vec![usize::MAX; exprs.len()];
 
     for (xi, x) in exprs.iter().enumerate() {
         if !x.valid {
@@ -238,10 +265,11 @@ pub(crate) fn extract(lx: &Lexicon, subj: &SubjectMatcher, text: &str) -> Vec<Ex
             }
         }
         let parent = if part_before || part_after {
+            // Drafts are in text order: the whole is the figure before, in the same paragraph.
             drafts
-                .iter()
-                .rposition(|d| d.sent == sent)
-                .or_else(|| drafts.iter().rposition(|d| d.line == line))
+                .len()
+                .checked_sub(1)
+                .filter(|&p| drafts[p].line == line)
         } else {
             None
         };
@@ -256,9 +284,9 @@ pub(crate) fn extract(lx: &Lexicon, subj: &SubjectMatcher, text: &str) -> Vec<Ex
                 && (d.tok_e..lead).all(|k| {
                     !doc.has(k, |k| {
                         matches!(k, Kind::Measure(_) | Kind::Clause | Kind::Attr(_))
-                    }) && !(doc.is_punct(k)
-                        && !matches!(doc.t.raw(k), "«" | "»" | "“" | "”" | "\"")
-                        && !(additive && matches!(doc.t.raw(k), "," | "،")))
+                    }) && (!doc.is_punct(k)
+                        || matches!(doc.t.raw(k), "«" | "»" | "“" | "”" | "\"")
+                        || (additive && matches!(doc.t.raw(k), "," | "،")))
                 })
         });
         let (coord_measure, coord_parent) = match coordinated {
@@ -313,14 +341,8 @@ pub(crate) fn extract(lx: &Lexicon, subj: &SubjectMatcher, text: &str) -> Vec<Ex
         );
         let parent_group = parent.map(|p| drafts[p].claim.group.clone());
         let prev_in_sentence = drafts
-            .iter()
-            .rev()
-            .find(|d| d.sent == sent)
-            .map(|d| d.claim.group.clone());
-        let last_explicit = drafts
-            .iter()
-            .rev()
-            .find(|d| d.explicit)
+            .last()
+            .filter(|d| d.sent == sent)
             .map(|d| d.claim.group.clone());
         let mut explicit = false;
         let group: String = if let Some(g) = &np.alias {
@@ -333,7 +355,7 @@ pub(crate) fn extract(lx: &Lexicon, subj: &SubjectMatcher, text: &str) -> Vec<Ex
             source_group(&doc, subj, &markers, sent, x.s)
                 .map(str::to_string)
                 .or(parent_group)
-                .or(last_explicit)
+                .or_else(|| last_explicit.clone())
                 .unwrap_or_else(|| UNKNOWN_GROUP.to_string())
         } else if np.head == Some(Some(NounClass::Others)) {
             parent_group
@@ -346,13 +368,7 @@ pub(crate) fn extract(lx: &Lexicon, subj: &SubjectMatcher, text: &str) -> Vec<Ex
         } else if np.head == Some(Some(NounClass::Generic)) {
             context.clone().unwrap_or_else(|| UNKNOWN_GROUP.to_string())
         } else {
-            let same_measure = || {
-                drafts
-                    .iter()
-                    .rev()
-                    .find(|d| d.claim.measure == measure)
-                    .map(|d| d.claim.group.clone())
-            };
+            let same_measure = || last_by_measure[measure as usize].clone();
             parent_group
                 .or_else(|| {
                     if np.measure_noun {
@@ -363,13 +379,7 @@ pub(crate) fn extract(lx: &Lexicon, subj: &SubjectMatcher, text: &str) -> Vec<Ex
                 })
                 .or_else(|| context.clone())
                 .or(prev_in_sentence)
-                .or_else(|| {
-                    drafts
-                        .iter()
-                        .rev()
-                        .find(|d| d.claim.measure == measure)
-                        .map(|d| d.claim.group.clone())
-                })
+                .or_else(same_measure)
                 .unwrap_or_else(|| UNKNOWN_GROUP.to_string())
         };
         let subject = np
@@ -377,6 +387,13 @@ pub(crate) fn extract(lx: &Lexicon, subj: &SubjectMatcher, text: &str) -> Vec<Ex
             .as_ref()
             .map(|r| doc.span_text(r.start, r.end).to_string());
         let source = source_for(&doc, &markers, sent, x.s);
+        if explicit {
+            last_explicit = Some(group.clone());
+        }
+        last_by_measure[measure as usize] = Some(group.clone());
+        if let Some(slot) = draft_of_expr.get_mut(xi) {
+            *slot = drafts.len();
+        }
         let toks = &doc.t.toks;
         if fwd_parent.is_some() {
             fwd_parents.push((drafts.len(), fwd_parent.unwrap_or(usize::MAX)));
@@ -399,11 +416,10 @@ pub(crate) fn extract(lx: &Lexicon, subj: &SubjectMatcher, text: &str) -> Vec<Ex
             tok_e: x.e,
             expr: Some(xi),
             parent,
-            explicit,
         });
     }
     for (d, pe) in fwd_parents {
-        drafts[d].parent = drafts.iter().position(|p| p.expr == Some(pe));
+        drafts[d].parent = draft_of_expr.get(pe).copied().filter(|&p| p != usize::MAX);
     }
     denials(&doc, subj, &nums, &markers, &sent_of, &mut drafts);
 
@@ -429,12 +445,13 @@ fn denials(
     doc: &Doc,
     subj: &SubjectMatcher,
     nums: &[bool],
-    markers: &[Marker],
+    markers: &Markers,
     sent_of: &[usize],
     drafts: &mut Vec<Draft>,
 ) {
     let n = doc.len();
     let mut used_cue = vec![false; n];
+    let mut zero_seen = std::collections::HashSet::new();
     for i in 0..n {
         let Some(m) = doc.find(i, |k| {
             matches!(k, Kind::DenyVerb | Kind::DenyAfter | Kind::DenyNone)
@@ -478,10 +495,7 @@ fn denials(
             .first_in(doc, a.saturating_sub(2), (b + 5).min(srange.end))
             .unwrap_or(UNKNOWN_GROUP)
             .to_string();
-        if drafts
-            .iter()
-            .any(|d| d.sent == sent && d.claim.value == 0 && d.claim.measure == measure)
-        {
+        if !zero_seen.insert((sent, measure)) {
             continue;
         }
         let toks = &doc.t.toks;
@@ -503,7 +517,6 @@ fn denials(
             tok_e: b,
             expr: None,
             parent: None,
-            explicit: group != UNKNOWN_GROUP,
         });
         if let Some(d) = drafts.last_mut() {
             d.claim.group = group;

@@ -423,6 +423,16 @@ impl Lexicon {
     }
 }
 
+impl Lexicon {
+    /// The value of a single number word, if it is one.
+    pub fn single_value(&self, folded: &str) -> Option<i64> {
+        self.index.get(folded)?.iter().find_map(|p| match p.kind {
+            Kind::Value(v) if p.rest.is_empty() => Some(v),
+            _ => None,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -441,15 +451,5 @@ mod tests {
         }
         let lx = Lexicon::build(&LANGUAGES);
         assert!(lx.context_groups.iter().all(|g| !g.is_empty()));
-    }
-}
-
-impl Lexicon {
-    /// The value of a single number word, if it is one.
-    pub fn single_value(&self, folded: &str) -> Option<i64> {
-        self.index.get(folded)?.iter().find_map(|p| match p.kind {
-            Kind::Value(v) if p.rest.is_empty() => Some(v),
-            _ => None,
-        })
     }
 }

@@ -132,12 +132,12 @@ fn parse_words(doc: &Doc, i: usize) -> Option<(i64, usize, bool)> {
             j = k + 2;
         } else if let Some(m) = single(&|k| matches!(k, Kind::Value(_))) {
             let Kind::Value(v) = m.kind else { break };
-            if started
-                && !connected
-                && !after_mult
-                && !(last >= 20 && v < last && v < 10)
-                && !(last >= 100 && v < 100)
-            {
+            let continues = !started
+                || connected
+                || after_mult
+                || (last >= 20 && v < last && v < 10)
+                || (last >= 100 && v < 100);
+            if !continues {
                 break;
             }
             if v < 10 && teen_next {
@@ -228,7 +228,7 @@ pub(crate) fn find_numbers(doc: &Doc, lx: &super::lexicon::Lexicon) -> Vec<NumEx
                             scaled = true;
                             j += 1;
                         }
-                        let valid = !(decimal && !scaled) && val.is_finite() && val < CAP as f64;
+                        let valid = (scaled || !decimal) && val.is_finite() && val < CAP as f64;
                         expr = Some(NumExpr {
                             value: if valid { val.round() as i64 } else { 0 },
                             value_max: None,
@@ -256,6 +256,7 @@ pub(crate) fn find_numbers(doc: &Doc, lx: &super::lexicon::Lexicon) -> Vec<NumEx
                     }
                 }
             }
+            TokKind::Word if doc.at(i).is_empty() && !doc.t.norm(i).contains('-') => {}
             TokKind::Word => {
                 if let Some((v, e, conj)) = parse_words(doc, i) {
                     expr = Some(NumExpr {
@@ -347,17 +348,13 @@ fn merge_ranges(doc: &Doc, xs: &mut Vec<NumExpr>) {
                 if let Some(c) = punct_char(doc, mid) {
                     if matches!(c, '-' | '–' | '—') {
                         let tight = !doc.t.toks[mid].space_before && !doc.t.toks[b.s].space_before;
-                        if b.value > a.value && (tight || c != '-') {
-                            range = true;
-                        } else if tight {
-                            score = true;
-                        }
+                        range = b.value > a.value && (tight || c != '-');
+                        score = !range && tight;
                     }
-                } else if between_before
-                    && doc.has(mid, |k| k == Kind::RangeAnd || k == Kind::NumConn)
+                } else if (between_before
+                    && doc.has(mid, |k| k == Kind::RangeAnd || k == Kind::NumConn))
+                    || (doc.has(mid, |k| k == Kind::RangeTo) && !change_before)
                 {
-                    range = b.value > a.value;
-                } else if doc.has(mid, |k| k == Kind::RangeTo) && !change_before {
                     range = b.value > a.value;
                 }
             } else if gap == 0 && between_before && b.conj {

@@ -59,8 +59,8 @@ pub(crate) fn fold_char_into(c: char, out: &mut String) {
         'ى' => out.push('ي'),
         '’' | '‘' | 'ʼ' | '`' => out.push('\''),
         '\u{2010}' | '\u{2011}' => out.push('-'),
-        _ if is_arabic_mark(c) || is_combining_mark(c) => {}
         _ if is_arabic_letter(c) => out.push(c),
+        _ if is_arabic_mark(c) || is_combining_mark(c) => {}
         _ => {
             let mut pushed = false;
             decompose_canonical(c, |d| {

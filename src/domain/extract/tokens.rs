@@ -1,6 +1,6 @@
 //! Splits a text into words, numbers and punctuation with byte offsets, lines and sentences.
 
-use super::text::{digit_value, fold_char_into, is_arabic_mark};
+use super::text::{digit_value, fold_char_into, is_arabic_letter, is_arabic_mark};
 use std::ops::Range;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,6 +47,12 @@ impl<'a> Tokens<'a> {
 }
 
 fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphabetic();
+    }
+    if is_arabic_letter(c) || is_arabic_mark(c) {
+        return true;
+    }
     (c.is_alphabetic() || is_arabic_mark(c) || unicode_normalization::char::is_combining_mark(c))
         && digit_value(c).is_none()
 }
@@ -112,8 +118,7 @@ pub(crate) fn tokenize(text: &str) -> Tokens<'_> {
             continue;
         } else if digit_value(c).is_some() {
             i += cl;
-            loop {
-                let Some(d) = char_at(i) else { break };
+            while let Some(d) = char_at(i) {
                 if digit_value(d).is_some() {
                     i += d.len_utf8();
                     continue;
@@ -131,8 +136,7 @@ pub(crate) fn tokenize(text: &str) -> Tokens<'_> {
             kind = TokKind::Num;
         } else if is_word_char(c) {
             i += cl;
-            loop {
-                let Some(d) = char_at(i) else { break };
+            while let Some(d) = char_at(i) {
                 if is_word_char(d) {
                     i += d.len_utf8();
                     continue;
@@ -180,8 +184,8 @@ pub(crate) fn tokenize(text: &str) -> Tokens<'_> {
                 let next = text[i..].trim_start_matches([' ', '\t']).chars().next();
                 let continues =
                     next.is_some_and(|n| n.is_lowercase() || n == ',' || digit_value(n).is_some());
-                !(abbrev && continues)
-                    && !(prev_word && continues && next.is_some_and(|n| n.is_lowercase()))
+                let lower_next = next.is_some_and(|n| n.is_lowercase());
+                !(continues && (abbrev || (prev_word && lower_next)))
             };
             if is_boundary {
                 end_sentence!();
