@@ -190,7 +190,24 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             })
         }
         Command::Extract { json, file } => extract_command(&file, json),
-        Command::Export { .. } => not_built("export"),
+        Command::Export { what } => {
+            let database = open(&settings)?;
+            let mut conn = database.pool.get()?;
+            let stdout = std::io::stdout().lock();
+            match what {
+                ExportKind::Conflicts => db::export::to_csv(
+                    &db::export::conflict_rows(&mut conn, &Default::default())?,
+                    stdout,
+                )?,
+                ExportKind::Claims => {
+                    db::export::to_csv(&db::export::claim_rows(&mut conn)?, stdout)?
+                }
+                ExportKind::Events => {
+                    db::export::to_csv(&db::export::event_rows(&mut conn)?, stdout)?
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::User { .. } => not_built("user add"),
     }
 }
@@ -201,7 +218,7 @@ fn extract_command(file: &std::path::Path, json: bool) -> anyhow::Result<ExitCod
         std::fs::read(file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
     let text = String::from_utf8(bytes)
         .map_err(|_| anyhow::anyhow!("{} is not valid UTF-8 text", file.display()))?;
-    let claims = Extractor::with_default_lexicons().extract(&text);
+    let claims = crate::domain::pipeline::read_claims(&Extractor::with_default_lexicons(), &text);
     if json {
         println!(
             "{}",

@@ -4,9 +4,11 @@ use diesel::prelude::*;
 use diesel::sql_types::Text;
 use serde::Serialize;
 
+use super::linking::{self, VersionToLink};
 use super::models::NewClaim;
 use super::schema::{article_versions, articles, claims, outlets};
 use crate::domain::extract::Extractor;
+use crate::domain::pipeline::read_claims;
 use crate::domain::quote::sentence_around;
 use crate::domain::submission::{content_hash, outlet_key, Submission};
 use crate::domain::ExtractedClaim;
@@ -46,6 +48,8 @@ pub struct IngestOutcome {
     /// The version created, or the stored version the text is identical to.
     pub version: i32,
     pub version_id: i64,
+    /// The event the article is attached to (`None` when nothing was stored).
+    pub event_id: Option<i64>,
     /// The claims stored with a new version (empty when nothing was stored).
     pub claims: Vec<StoredClaim>,
 }
@@ -131,13 +135,25 @@ pub fn ingest(
             ))
             .returning(article_versions::id)
             .get_result::<i64>(conn)?;
-        let extracted = extractor.extract(&submission.text);
+        let extracted = read_claims(extractor, &submission.text);
         let claims = store_claims(conn, version_id, &submission.text, &extracted)?;
+        let event_id = linking::attach_and_link(
+            conn,
+            &VersionToLink {
+                article_id,
+                title: &submission.title,
+                text: &submission.text,
+                lang: &submission.lang,
+                published: submission.published,
+                claims: &extracted,
+            },
+        )?;
         Ok(IngestOutcome {
             status,
             article_id,
             version: number,
             version_id,
+            event_id: Some(event_id),
             claims,
         })
     })
@@ -154,6 +170,7 @@ fn unchanged(
         article_id,
         version,
         version_id,
+        event_id: None,
         claims: Vec::new(),
     }
 }

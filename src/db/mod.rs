@@ -2,8 +2,10 @@
 
 pub mod articles;
 pub mod embedded;
+pub mod export;
 pub mod ingest;
 pub mod lexicon;
+pub mod linking;
 pub mod models;
 pub mod schema;
 pub mod testing;

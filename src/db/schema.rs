@@ -84,6 +84,8 @@ diesel::table! {
         claim_id -> Int8,
         role -> Text,
         reason -> Text,
+        source_id -> Nullable<Int8>,
+        is_position -> Bool,
     }
 }
 
@@ -174,6 +176,7 @@ diesel::joinable!(claims -> events (event_id));
 diesel::joinable!(claims -> sources (source_id));
 diesel::joinable!(fact_members -> claims (claim_id));
 diesel::joinable!(fact_members -> facts (fact_id));
+diesel::joinable!(fact_members -> sources (source_id));
 diesel::joinable!(facts -> events (event_id));
 diesel::joinable!(facts -> users (resolved_by));
 

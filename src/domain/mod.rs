@@ -7,5 +7,6 @@ pub mod linking;
 pub use claim::{ExtractedClaim, Measure, Qualifier, UNKNOWN_GROUP};
 pub mod diff;
 pub mod language;
+pub mod pipeline;
 pub mod quote;
 pub mod submission;
