@@ -12,7 +12,8 @@ use crate::db::articles;
 use crate::db::ingest::{self, IngestOutcome, IngestStatus};
 use crate::db::models::{extracted_claims, Article, Claim};
 use crate::domain::diff::{
-    describe_change, diff_claims, diff_versions, ClaimChange, DiffLine, SegmentKind, VersionDiff,
+    describe_change, diff_claims, diff_versions, figure_text, ClaimChange, DiffLine, SegmentKind,
+    VersionDiff,
 };
 use crate::domain::language::is_rtl;
 use crate::domain::submission::{self, FieldError, RawSubmission};
@@ -397,13 +398,14 @@ impl DiffPage {
     }
 }
 
+/// "killed · civilians · the White Helmets: at least 15", in the style of `describe_change`.
 fn claim_summary(c: &ExtractedClaim) -> String {
-    let figure = match c.value_max {
-        Some(max) => format!("{}–{max}", c.value),
-        None => c.value.to_string(),
-    };
-    let source = c.source.as_deref().unwrap_or("—");
-    format!("{} · {} · {source}: {figure}", c.measure.as_str(), c.group)
+    let mut label = format!("{} · {}", c.measure.as_str(), c.group);
+    if let Some(source) = &c.source {
+        label.push_str(" · ");
+        label.push_str(source);
+    }
+    format!("{label}: {}", figure_text(c))
 }
 
 pub async fn diff_article(

@@ -1,4 +1,5 @@
 mod articles;
+mod diffs;
 mod health;
 mod helpers;
 mod home;
