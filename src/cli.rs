@@ -44,6 +44,9 @@ pub enum Command {
         /// Largest accepted request body, in bytes.
         #[arg(long, env = "CLAIMDB_MAX_BODY_BYTES", default_value_t = DEFAULT_MAX_BODY_BYTES)]
         max_body_bytes: usize,
+        /// Only signed-in users may submit articles.
+        #[arg(long, env = "CLAIMDB_SUBMIT_REQUIRES_LOGIN")]
+        submit_requires_login: bool,
     },
     /// Apply pending database migrations.
     Migrate,
@@ -143,11 +146,13 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Serve {
             bind,
             max_body_bytes,
+            submit_requires_login,
         } => {
             let database = open(&settings)?;
             let app_settings = AppSettings {
                 bind,
                 max_body_bytes,
+                submit_requires_login,
             };
             actix_web::rt::System::new().block_on(async {
                 let app = Application::build(&app_settings, database.pool.clone())?;
@@ -208,7 +213,32 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::User { .. } => not_built("user add"),
+        Command::User {
+            action: UserAction::Add { name, role },
+        } => {
+            crate::domain::auth::validate_username(&name)?;
+            let password = read_new_password()?;
+            let hash = crate::domain::auth::hash_password(&password)?;
+            let database = open(&settings)?;
+            let mut conn = database.pool.get()?;
+            if db::users::find_by_name(&mut conn, &name)?.is_some() {
+                anyhow::bail!("a user named {name:?} already exists");
+            }
+            let user = db::users::create(&mut conn, &name, &hash, &role)?;
+            db::audit::record(
+                &mut conn,
+                None,
+                "create",
+                "user",
+                Some(user.id),
+                None,
+                Some(
+                    serde_json::json!({"username": user.username, "role": user.role, "via": "cli"}),
+                ),
+            )?;
+            println!("added {} ({})", user.username, user.role);
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
@@ -264,9 +294,19 @@ fn extract_command(file: &std::path::Path, json: bool) -> anyhow::Result<ExitCod
     Ok(ExitCode::SUCCESS)
 }
 
-fn not_built(what: &str) -> anyhow::Result<ExitCode> {
-    eprintln!("claimdb: `{what}` is not built yet");
-    Ok(ExitCode::from(2))
+/// The new password: prompted twice on a terminal, else the first line of stdin.
+fn read_new_password() -> anyhow::Result<String> {
+    use std::io::{BufRead, IsTerminal};
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Password: ")?;
+        let second = rpassword::prompt_password("Again: ")?;
+        anyhow::ensure!(first == second, "the passwords differ");
+        Ok(first)
+    } else {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        Ok(line.trim_end_matches(['\r', '\n']).to_string())
+    }
 }
 
 fn db_command(settings: &DatabaseSettings, action: DbAction) -> anyhow::Result<ExitCode> {

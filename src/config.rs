@@ -22,6 +22,9 @@ pub struct AppSettings {
     pub bind: String,
     /// Largest accepted request body in bytes (`CLAIMDB_MAX_BODY_BYTES`).
     pub max_body_bytes: usize,
+    /// Only signed-in users may submit articles (`CLAIMDB_SUBMIT_REQUIRES_LOGIN`); by default
+    /// anyone may, as readers send tips.
+    pub submit_requires_login: bool,
 }
 
 impl Default for AppSettings {
@@ -29,6 +32,7 @@ impl Default for AppSettings {
         AppSettings {
             bind: "127.0.0.1:8080".into(),
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            submit_requires_login: false,
         }
     }
 }

@@ -29,6 +29,9 @@ impl Application {
         let max_body = settings.max_body_bytes;
         let server = HttpServer::new(move || {
             App::new()
+                .wrap(actix_web::middleware::from_fn(
+                    crate::web::auth::session_layer,
+                ))
                 .wrap(TracingLogger::default())
                 .app_data(state.clone())
                 .configure(|cfg| configure(cfg, max_body))

@@ -101,11 +101,33 @@ fn claimdb_outlets_count(conn: &mut diesel::PgConnection) -> i64 {
 }
 
 #[test]
-fn a_command_that_is_not_built_yet_says_so_and_fails() {
+fn user_add_reads_the_password_from_stdin_and_refuses_duplicates() {
+    use std::io::Write;
     let dir = DataDir::new();
+    let add = |name: &str| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_claimdb"))
+            .args(["user", "add", name, "--role", "admin"])
+            .env("CLAIMDB_DATA_DIR", &dir.0)
+            .env_remove("DATABASE_URL")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(b"correct horse battery\n")
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
 
-    let out = claimdb(&dir.0, &["user", "add", "someone"]);
+    let first = add("layla");
+    let second = add("layla");
 
-    assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("not built yet"));
+    assert!(first.status.success(), "{first:?}");
+    assert!(stdout(&first).contains("added layla (admin)"));
+    assert!(!second.status.success());
+    assert!(String::from_utf8_lossy(&second.stderr).contains("already exists"));
 }

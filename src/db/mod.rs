@@ -1,7 +1,9 @@
 //! The database layer: connection pool, migrations, the embedded cluster, and queries.
 
 pub mod articles;
+pub mod audit;
 pub mod embedded;
+pub mod events;
 pub mod export;
 pub mod ingest;
 pub mod lexicon;
@@ -9,6 +11,7 @@ pub mod linking;
 pub mod models;
 pub mod schema;
 pub mod testing;
+pub mod users;
 
 use std::path::Path;
 

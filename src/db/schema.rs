@@ -133,6 +133,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    sessions (token_hash) {
+        token_hash -> Text,
+        user_id -> Int8,
+        created_at -> Timestamptz,
+        expires_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     sources (id) {
         id -> Int8,
         source_key -> Text,
@@ -179,6 +188,7 @@ diesel::joinable!(fact_members -> facts (fact_id));
 diesel::joinable!(fact_members -> sources (source_id));
 diesel::joinable!(facts -> events (event_id));
 diesel::joinable!(facts -> users (resolved_by));
+diesel::joinable!(sessions -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     article_versions,
@@ -190,6 +200,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     facts,
     outlets,
     place_aliases,
+    sessions,
     sources,
     subject_aliases,
     users,

@@ -10,3 +10,4 @@ pub mod language;
 pub mod pipeline;
 pub mod quote;
 pub mod submission;
+pub mod auth;

@@ -5,7 +5,8 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Serialize;
 
-use super::articles::{ingest_submission, parse_id};
+use super::articles::{ingest_submission, may_submit, parse_id};
+use super::auth::current_user;
 use super::{ApiError, AppError, AppState};
 use crate::db::articles;
 use crate::db::models::{Article, ArticleVersion, Claim};
@@ -72,9 +73,12 @@ fn claim_json(c: &Claim) -> ClaimJson<'_> {
 }
 
 pub async fn create_article(
+    req: HttpRequest,
     state: web::Data<AppState>,
     body: web::Json<RawSubmission>,
 ) -> Result<HttpResponse, ApiError> {
+    // JSON cannot be posted cross-site without CORS, so no CSRF token is needed here.
+    may_submit(&req, &state)?;
     let valid = match submission::validate(&body, state.settings.max_body_bytes) {
         Ok(valid) => valid,
         Err(errors) => {
@@ -92,7 +96,8 @@ pub async fn create_article(
             })));
         }
     };
-    let outcome = ingest_submission(&state, valid).await?;
+    let user = current_user(&req).map(|u| u.id);
+    let outcome = ingest_submission(&state, valid, user).await?;
     let status = if outcome.status.created() {
         StatusCode::CREATED
     } else {

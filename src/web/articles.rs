@@ -5,6 +5,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
+use super::auth::{check_csrf, require_reviewer};
 use super::home::render;
 use super::page::PageContext;
 use super::{AppError, AppResult, AppState};
@@ -34,6 +35,8 @@ pub struct ArticleForm {
     pub published: String,
     #[serde(default)]
     pub lang: String,
+    #[serde(default)]
+    pub csrf: String,
 }
 
 impl ArticleForm {
@@ -98,13 +101,18 @@ pub async fn create_article(
     form: web::Form<ArticleForm>,
 ) -> HttpResponse {
     let ctx = PageContext::from_request(&req);
+    if let Err(e) = check_csrf(&req, &form.csrf).and_then(|()| may_submit(&req, &state)) {
+        return e.page(ctx);
+    }
     let form = form.into_inner();
     let max_bytes = state.settings.max_body_bytes;
     match submission::validate(&form.to_raw(), max_bytes) {
-        Ok(valid) => match ingest_submission(&state, valid).await {
-            Ok(outcome) => see_other(&article_location(&outcome)),
-            Err(e) => e.page(ctx),
-        },
+        Ok(valid) => {
+            match ingest_submission(&state, valid, ctx.user.as_ref().map(|u| u.id)).await {
+                Ok(outcome) => see_other(&article_location(&outcome)),
+                Err(e) => e.page(ctx),
+            }
+        }
         Err(errors) => {
             let status = if errors.iter().any(|e| e.code == "validation.text_too_long") {
                 StatusCode::PAYLOAD_TOO_LARGE
@@ -132,14 +140,23 @@ pub async fn create_article(
     }
 }
 
+/// Submitting is open to anyone unless the deployment restricts it to signed-in users.
+pub fn may_submit(req: &HttpRequest, state: &AppState) -> AppResult<()> {
+    if state.settings.submit_requires_login {
+        require_reviewer(req)?;
+    }
+    Ok(())
+}
+
 /// Runs the ingest path (shared by the form, the JSON API and the import).
 pub async fn ingest_submission(
     state: &AppState,
     valid: submission::Submission,
+    submitted_by: Option<i64>,
 ) -> AppResult<IngestOutcome> {
     let extractor = state.extractor();
     state
-        .with_conn(move |conn| Ok(ingest::ingest(conn, &valid, &extractor, None)?))
+        .with_conn(move |conn| Ok(ingest::ingest(conn, &valid, &extractor, submitted_by)?))
         .await
 }
 

@@ -16,6 +16,10 @@ pub enum AppError {
     NotFound,
     #[error("{0}")]
     BadRequest(String),
+    #[error("sign in to do this")]
+    Unauthorized,
+    #[error("{0}")]
+    Forbidden(String),
     #[error("the request body is larger than {limit} bytes")]
     PayloadTooLarge { limit: usize },
     #[error("database unavailable: {0}")]
@@ -37,6 +41,8 @@ impl AppError {
                 StatusCode::NOT_FOUND
             }
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Db(_)
@@ -51,6 +57,8 @@ impl AppError {
         match self.status() {
             StatusCode::NOT_FOUND => "error.not_found",
             StatusCode::BAD_REQUEST => "error.bad_request",
+            StatusCode::UNAUTHORIZED => "error.unauthorized",
+            StatusCode::FORBIDDEN => "error.forbidden",
             StatusCode::PAYLOAD_TOO_LARGE => "error.too_large",
             StatusCode::SERVICE_UNAVAILABLE => "error.unavailable",
             _ => "error.internal",
@@ -66,7 +74,7 @@ impl AppError {
     /// A user-facing detail, for client errors only.
     fn detail(&self) -> Option<String> {
         match self {
-            AppError::BadRequest(msg) => Some(msg.clone()),
+            AppError::BadRequest(msg) | AppError::Forbidden(msg) => Some(msg.clone()),
             AppError::PayloadTooLarge { .. } => Some(self.to_string()),
             _ => None,
         }

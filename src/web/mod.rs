@@ -1,19 +1,26 @@
 //! The web layer: one route table, handlers, and the error type that renders error pages.
 
+pub mod admin;
 pub mod api;
 pub mod articles;
+pub mod auth;
+pub mod conflicts;
 pub mod error;
+pub mod event_forms;
+pub mod events;
+pub mod exports;
 pub mod health;
 pub mod home;
 pub mod i18n;
 pub mod page;
 
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use crate::config::AppSettings;
 use crate::db::{DbConn, DbPool};
+use crate::domain::auth::LoginLimiter;
 use crate::domain::extract::Extractor;
 pub use error::{ApiError, AppError, AppResult};
 use page::PageContext;
@@ -24,6 +31,7 @@ pub struct AppState {
     pub settings: AppSettings,
     /// Rebuilt when a reviewer edits the subject lexicon.
     extractor: RwLock<Arc<Extractor>>,
+    login_limiter: Mutex<LoginLimiter>,
 }
 
 impl AppState {
@@ -32,6 +40,15 @@ impl AppState {
             pool,
             settings,
             extractor: RwLock::new(Arc::new(extractor)),
+            login_limiter: Mutex::new(LoginLimiter::default()),
+        }
+    }
+
+    /// Failed sign-ins per account and address.
+    pub fn login_limiter(&self) -> std::sync::MutexGuard<'_, LoginLimiter> {
+        match self.login_limiter.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
         }
     }
 
@@ -88,6 +105,37 @@ pub fn configure(cfg: &mut web::ServiceConfig, max_body_bytes: usize) {
     .route("/articles", web::post().to(articles::create_article))
     .route("/articles/{id}", web::get().to(articles::show_article))
     .route("/articles/{id}/diff", web::get().to(articles::diff_article))
+    .route("/events", web::get().to(events::list_events))
+    .route("/events/{id}", web::get().to(events::show_event))
+    .route(
+        "/events/{id}/rename",
+        web::post().to(event_forms::rename_event),
+    )
+    .route(
+        "/events/{id}/merge",
+        web::post().to(event_forms::merge_event),
+    )
+    .route(
+        "/events/{id}/split",
+        web::post().to(event_forms::split_event),
+    )
+    .route(
+        "/articles/{id}/move",
+        web::post().to(event_forms::move_article),
+    )
+    .route("/conflicts", web::get().to(conflicts::list_conflicts))
+    .route(
+        "/export/conflicts.csv",
+        web::get().to(exports::conflicts_csv),
+    )
+    .route("/export/claims.csv", web::get().to(exports::claims_csv))
+    .route("/export/events.csv", web::get().to(exports::events_csv))
+    .route("/login", web::get().to(auth::login_form))
+    .route("/login", web::post().to(auth::login))
+    .route("/logout", web::post().to(auth::logout))
+    .route("/admin/users", web::get().to(admin::list_users))
+    .route("/admin/users", web::post().to(admin::create_user))
+    .route("/admin/users/{id}", web::post().to(admin::update_user))
     .route("/api/articles", web::post().to(api::create_article))
     .route("/api/articles/{id}", web::get().to(api::show_article))
     .route(

@@ -2,6 +2,7 @@
 
 use actix_web::HttpRequest;
 
+use super::auth::{csrf_token, current_user, SessionUser};
 use super::i18n::{Lang, Messages, UiLang};
 
 #[derive(Debug, Clone)]
@@ -10,6 +11,9 @@ pub struct PageContext {
     pub t: &'static Messages,
     /// The request path, for the language switch link.
     pub path: String,
+    pub user: Option<SessionUser>,
+    /// Repeated in every state-changing form.
+    pub csrf: String,
 }
 
 impl PageContext {
@@ -18,11 +22,21 @@ impl PageContext {
             lang,
             t: lang.messages(),
             path: path.to_string(),
+            user: None,
+            csrf: String::new(),
         }
     }
 
     pub fn from_request(req: &HttpRequest) -> Self {
-        PageContext::new(UiLang::of(req), req.path())
+        PageContext {
+            user: current_user(req),
+            csrf: csrf_token(req),
+            ..PageContext::new(UiLang::of(req), req.path())
+        }
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.user.as_ref().is_some_and(SessionUser::is_admin)
     }
 
     /// The other interface language, for the switch link.

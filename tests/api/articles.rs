@@ -205,6 +205,7 @@ async fn an_oversized_submission_gets_a_413_in_both_the_form_and_the_api() {
     let app = crate::helpers::spawn_app_with(claimdb::config::AppSettings {
         bind: "127.0.0.1:0".into(),
         max_body_bytes: 10_000,
+        ..claimdb::config::AppSettings::default()
     })
     .await;
     let big = "word ".repeat(5_000);

@@ -6,7 +6,6 @@ use claimdb::startup::Application;
 
 pub struct TestApp {
     pub address: String,
-    #[allow(dead_code)] // used by tests that inspect the database directly
     pub pool: DbPool,
     pub client: reqwest::Client,
 }
@@ -78,14 +77,59 @@ impl TestApp {
             .expect("request failed")
     }
 
-    /// POST /articles as the web form does.
+    /// POST /articles as the web form does (with the page's CSRF token).
     pub async fn post_article_form(&self, fields: &[(&str, &str)]) -> reqwest::Response {
+        self.post_form("/articles", fields).await
+    }
+
+    /// The CSRF token a page's forms carry for this client.
+    pub async fn csrf(&self) -> String {
+        let html = self.get("/login").await.text().await.expect("no body");
+        let marker = r#"name="csrf" value=""#;
+        let start = html.find(marker).expect("no CSRF field on the page") + marker.len();
+        html[start..start + 64].to_string()
+    }
+
+    /// POSTs a form with the CSRF token added, as a browser would.
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let token = self.csrf().await;
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        all.push(("csrf", &token));
         self.client
-            .post(self.url("/articles"))
+            .post(self.url(path))
+            .form(&all)
+            .send()
+            .await
+            .expect("request failed")
+    }
+
+    /// POSTs a form exactly as given (no CSRF token added).
+    pub async fn post_form_raw(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
             .form(fields)
             .send()
             .await
             .expect("request failed")
+    }
+
+    /// Creates a user directly in the database.
+    pub fn add_user(&self, name: &str, password: &str, role: &str) -> i64 {
+        let hash = claimdb::domain::auth::hash_password(password).expect("hash");
+        let mut conn = self.pool.get().expect("connection");
+        claimdb::db::users::create(&mut conn, name, &hash, role)
+            .expect("create user")
+            .id
+    }
+
+    /// Signs this client in (creating the user first).
+    pub async fn sign_in_as(&self, name: &str, role: &str) {
+        let password = "a long enough password";
+        self.add_user(name, password, role);
+        let response = self
+            .post_form("/login", &[("username", name), ("password", password)])
+            .await;
+        assert_eq!(response.status().as_u16(), 303, "sign-in failed");
     }
 
     pub async fn get_json(&self, path: &str) -> serde_json::Value {

@@ -1,5 +1,7 @@
 mod articles;
+mod auth;
 mod diffs;
+mod events;
 mod health;
 mod helpers;
 mod home;

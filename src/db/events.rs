@@ -1,0 +1,812 @@
+//! Event queries: the event list, an event with its articles and facts, the conflict list, and
+//! the reviewer's edits (rename, merge, split, move an article), each in one transaction with an
+//! `audit_log` row. Relinking after an edit touches only the events involved.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::prelude::*;
+use serde_json::json;
+
+use super::export::ConflictFilter;
+use super::linking::relink_event;
+use super::models::extracted_claims;
+use super::schema::{
+    article_versions, articles, audit_log, claims, events, fact_members, facts, outlets, sources,
+};
+use crate::domain::linking::{signature, EventSignature, Gazetteer};
+
+/// One row of the event list.
+#[derive(Debug, Clone, Queryable)]
+pub struct EventSummary {
+    pub id: i64,
+    pub title: String,
+    pub place_name: Option<String>,
+    pub date_from: Option<NaiveDate>,
+    pub date_to: Option<NaiveDate>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub articles: i64,
+    pub open_conflicts: i64,
+}
+
+/// Most recently changed events first.
+pub fn list(conn: &mut PgConnection, limit: i64, offset: i64) -> QueryResult<Vec<EventSummary>> {
+    let article_count = articles::table
+        .filter(articles::event_id.eq(events::id.nullable()))
+        .count()
+        .single_value();
+    let open_conflicts = facts::table
+        .filter(facts::event_id.eq(events::id))
+        .filter(facts::is_conflict.eq(true))
+        .filter(facts::status.eq("open"))
+        .count()
+        .single_value();
+    events::table
+        .select((
+            events::id,
+            events::title,
+            events::place_name,
+            events::date_from,
+            events::date_to,
+            events::created_at,
+            events::updated_at,
+            article_count.assume_not_null(),
+            open_conflicts.assume_not_null(),
+        ))
+        .order((
+            events::updated_at.desc(),
+            events::created_at.desc(),
+            events::id.desc(),
+        ))
+        .limit(limit)
+        .offset(offset)
+        .load(conn)
+}
+
+/// An event as shown on its page.
+#[derive(Debug, Clone, Queryable)]
+pub struct EventRecord {
+    pub id: i64,
+    pub title: String,
+    pub place_key: Option<String>,
+    pub place_name: Option<String>,
+    pub date_from: Option<NaiveDate>,
+    pub date_to: Option<NaiveDate>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+pub fn find(conn: &mut PgConnection, id: i64) -> QueryResult<EventRecord> {
+    events::table
+        .find(id)
+        .select((
+            events::id,
+            events::title,
+            events::place_key,
+            events::place_name,
+            events::date_from,
+            events::date_to,
+            events::created_at,
+            events::updated_at,
+        ))
+        .first(conn)
+}
+
+/// An article of an event.
+#[derive(Debug, Clone, Queryable)]
+pub struct EventArticle {
+    pub id: i64,
+    pub title: String,
+    pub language: String,
+    pub url: Option<String>,
+    pub published_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub outlet: Option<String>,
+    pub latest_version: i32,
+}
+
+/// The event's articles, oldest first.
+pub fn articles_of(conn: &mut PgConnection, event_id: i64) -> QueryResult<Vec<EventArticle>> {
+    let latest = article_versions::table
+        .filter(article_versions::article_id.eq(articles::id))
+        .select(diesel::dsl::max(article_versions::number))
+        .single_value();
+    articles::table
+        .left_join(outlets::table)
+        .filter(articles::event_id.eq(event_id))
+        .select((
+            articles::id,
+            articles::title,
+            articles::language,
+            articles::url,
+            articles::published_at,
+            articles::created_at,
+            outlets::name.nullable(),
+            latest.assume_not_null(),
+        ))
+        .order((articles::created_at, articles::id))
+        .load(conn)
+}
+
+/// A fact of an event (one question: measure + group).
+#[derive(Debug, Clone, Queryable)]
+pub struct FactRecord {
+    pub id: i64,
+    pub event_id: i64,
+    pub measure: String,
+    pub group_key: String,
+    pub low: Option<i64>,
+    pub low_claim_id: Option<i64>,
+    pub best: Option<i64>,
+    pub best_claim_id: Option<i64>,
+    pub high: Option<i64>,
+    pub high_claim_id: Option<i64>,
+    pub is_conflict: bool,
+    pub status: String,
+}
+
+/// One figure in a fact, with where it comes from.
+#[derive(Debug, Clone, Queryable)]
+pub struct MemberRecord {
+    pub fact_id: i64,
+    pub claim_id: i64,
+    pub role: String,
+    pub reason: String,
+    pub is_position: bool,
+    /// Canonical source name.
+    pub source_name: Option<String>,
+    /// The attribution as written.
+    pub source_text: Option<String>,
+    pub value: i64,
+    pub value_max: Option<i64>,
+    pub qualifier: String,
+    pub quote: String,
+    pub position: i32,
+    pub article_id: i64,
+    pub article_title: String,
+    pub language: String,
+    pub version: i32,
+    pub outlet: Option<String>,
+}
+
+/// The event's facts (conflicts first) with their members (largest figure first).
+pub fn facts_of(
+    conn: &mut PgConnection,
+    event_id: i64,
+) -> QueryResult<Vec<(FactRecord, Vec<MemberRecord>)>> {
+    let found: Vec<FactRecord> = facts::table
+        .filter(facts::event_id.eq(event_id))
+        .select((
+            facts::id,
+            facts::event_id,
+            facts::measure,
+            facts::group_key,
+            facts::low,
+            facts::low_claim_id,
+            facts::best,
+            facts::best_claim_id,
+            facts::high,
+            facts::high_claim_id,
+            facts::is_conflict,
+            facts::status,
+        ))
+        .order((
+            facts::is_conflict.desc(),
+            facts::measure,
+            facts::group_key,
+            facts::id,
+        ))
+        .load(conn)?;
+    let ids: Vec<i64> = found.iter().map(|f| f.id).collect();
+    let members: Vec<MemberRecord> = fact_members::table
+        .inner_join(claims::table.inner_join(
+            article_versions::table.inner_join(articles::table.left_join(outlets::table)),
+        ))
+        .left_join(sources::table.on(fact_members::source_id.eq(sources::id.nullable())))
+        .filter(fact_members::fact_id.eq_any(&ids))
+        .select((
+            fact_members::fact_id,
+            fact_members::claim_id,
+            fact_members::role,
+            fact_members::reason,
+            fact_members::is_position,
+            sources::name.nullable(),
+            claims::source_text,
+            claims::value,
+            claims::value_max,
+            claims::qualifier,
+            claims::quote,
+            claims::position,
+            articles::id,
+            articles::title,
+            articles::language,
+            article_versions::number,
+            outlets::name.nullable(),
+        ))
+        .order((fact_members::fact_id, claims::value.desc(), claims::id))
+        .load(conn)?;
+    Ok(found
+        .into_iter()
+        .map(|f| {
+            let mine = members
+                .iter()
+                .filter(|m| m.fact_id == f.id)
+                .cloned()
+                .collect();
+            (f, mine)
+        })
+        .collect())
+}
+
+/// One row of the conflict list.
+#[derive(Debug, Clone, Queryable)]
+pub struct ConflictSummary {
+    pub fact_id: i64,
+    pub event_id: i64,
+    pub event_title: String,
+    pub measure: String,
+    pub group_key: String,
+    pub low: Option<i64>,
+    pub best: Option<i64>,
+    pub high: Option<i64>,
+    pub status: String,
+    pub updated_at: DateTime<Utc>,
+    pub members: i64,
+}
+
+/// Conflicts (facts with `is_conflict`) matching the filter, most recently changed first.
+pub fn conflicts(
+    conn: &mut PgConnection,
+    filter: &ConflictFilter,
+    limit: i64,
+    offset: i64,
+) -> QueryResult<Vec<ConflictSummary>> {
+    let member_count = fact_members::table
+        .filter(fact_members::fact_id.eq(facts::id))
+        .count()
+        .single_value();
+    let mut query = facts::table
+        .inner_join(events::table)
+        .filter(facts::is_conflict.eq(true))
+        .into_boxed();
+    if let Some(status) = &filter.status {
+        query = query.filter(facts::status.eq(status.clone()));
+    }
+    if let Some(measure) = &filter.measure {
+        query = query.filter(facts::measure.eq(measure.clone()));
+    }
+    if let Some(group) = &filter.group {
+        query = query.filter(facts::group_key.eq(group.clone()));
+    }
+    if let Some(event_id) = filter.event_id {
+        query = query.filter(facts::event_id.eq(event_id));
+    }
+    query
+        .select((
+            facts::id,
+            events::id,
+            events::title,
+            facts::measure,
+            facts::group_key,
+            facts::low,
+            facts::best,
+            facts::high,
+            facts::status,
+            facts::updated_at,
+            member_count.assume_not_null(),
+        ))
+        .order((facts::updated_at.desc(), facts::id.desc()))
+        .limit(limit)
+        .offset(offset)
+        .load(conn)
+}
+
+/// Actor groups that have conflicts (for the filter form).
+pub fn conflict_groups(conn: &mut PgConnection) -> QueryResult<Vec<String>> {
+    facts::table
+        .filter(facts::is_conflict.eq(true))
+        .select(facts::group_key)
+        .distinct()
+        .order(facts::group_key)
+        .limit(500)
+        .load(conn)
+}
+
+/// Events that have conflicts, most recent first (for the filter form).
+pub fn conflict_events(conn: &mut PgConnection) -> QueryResult<Vec<(i64, String)>> {
+    let with_conflicts = facts::table
+        .filter(facts::is_conflict.eq(true))
+        .select(facts::event_id);
+    events::table
+        .filter(events::id.eq_any(with_conflicts))
+        .select((events::id, events::title))
+        .order((events::updated_at.desc(), events::id.desc()))
+        .limit(500)
+        .load(conn)
+}
+
+/// Other events a reviewer may merge or move into (most recent first).
+pub fn other_events(
+    conn: &mut PgConnection,
+    except: i64,
+    limit: i64,
+) -> QueryResult<Vec<(i64, String)>> {
+    events::table
+        .filter(events::id.ne(except))
+        .select((events::id, events::title))
+        .order((events::updated_at.desc(), events::id.desc()))
+        .limit(limit)
+        .load(conn)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reviewer edits
+// ---------------------------------------------------------------------------------------------
+
+/// Longest event title.
+pub const MAX_TITLE_CHARS: usize = 500;
+
+/// Why an edit was refused (`Invalid` carries the label key of the message) or failed.
+#[derive(Debug, thiserror::Error)]
+pub enum EditError {
+    #[error("invalid edit: {0}")]
+    Invalid(&'static str),
+    #[error(transparent)]
+    Db(#[from] diesel::result::Error),
+}
+
+/// A title as stored: trimmed, 1..=500 characters, no NUL.
+pub fn clean_title(raw: &str) -> Result<String, EditError> {
+    let title = raw.trim();
+    if title.is_empty() {
+        return Err(EditError::Invalid("events.err_title_empty"));
+    }
+    if title.chars().count() > MAX_TITLE_CHARS {
+        return Err(EditError::Invalid("events.err_title_long"));
+    }
+    if title.contains('\0') {
+        return Err(EditError::Invalid("events.err_title_nul"));
+    }
+    Ok(title.to_string())
+}
+
+/// An event title made from an article title (at most 200 characters).
+pub fn title_from_article(title: &str) -> String {
+    let t = title.trim().replace('\0', "");
+    match t.char_indices().nth(200) {
+        Some((i, _)) => format!("{}…", &t[..i]),
+        None if t.is_empty() => "(untitled event)".to_string(),
+        None => t,
+    }
+}
+
+#[derive(Debug, Clone, Queryable)]
+struct Locked {
+    title: String,
+    date_from: Option<NaiveDate>,
+    date_to: Option<NaiveDate>,
+    signature: serde_json::Value,
+}
+
+/// Locks an event row; `None` when it does not exist.
+fn lock_event(conn: &mut PgConnection, id: i64) -> QueryResult<Option<Locked>> {
+    events::table
+        .find(id)
+        .select((
+            events::title,
+            events::date_from,
+            events::date_to,
+            events::signature,
+        ))
+        .for_update()
+        .first(conn)
+        .optional()
+}
+
+/// Locks two events in id order (so two edits never wait on each other crosswise).
+fn lock_pair(
+    conn: &mut PgConnection,
+    a: i64,
+    b: i64,
+) -> QueryResult<(Option<Locked>, Option<Locked>)> {
+    if a <= b {
+        let first = lock_event(conn, a)?;
+        let second = lock_event(conn, b)?;
+        Ok((first, second))
+    } else {
+        let second = lock_event(conn, b)?;
+        let first = lock_event(conn, a)?;
+        Ok((first, second))
+    }
+}
+
+fn article_ids(conn: &mut PgConnection, event_id: i64) -> QueryResult<Vec<i64>> {
+    articles::table
+        .filter(articles::event_id.eq(event_id))
+        .select(articles::id)
+        .order(articles::id)
+        .load(conn)
+}
+
+fn audit(
+    conn: &mut PgConnection,
+    action: &str,
+    entity: &str,
+    entity_id: i64,
+    before: serde_json::Value,
+    after: serde_json::Value,
+) -> QueryResult<()> {
+    diesel::insert_into(audit_log::table)
+        .values((
+            audit_log::user_id.eq(None::<i64>),
+            audit_log::action.eq(action),
+            audit_log::entity.eq(entity),
+            audit_log::entity_id.eq(entity_id),
+            audit_log::before.eq(Some(before)),
+            audit_log::after.eq(Some(after)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Puts articles (and the claims of all their versions) into `event_id`.
+fn move_articles(conn: &mut PgConnection, ids: &[i64], event_id: i64) -> QueryResult<()> {
+    diesel::update(articles::table.filter(articles::id.eq_any(ids)))
+        .set((
+            articles::event_id.eq(event_id),
+            articles::updated_at.eq(diesel::dsl::now),
+        ))
+        .execute(conn)?;
+    let versions = article_versions::table
+        .filter(article_versions::article_id.eq_any(ids))
+        .select(article_versions::id);
+    diesel::update(claims::table.filter(claims::article_version_id.eq_any(versions)))
+        .set(claims::event_id.eq(event_id))
+        .execute(conn)?;
+    Ok(())
+}
+
+fn widen(a: Option<NaiveDate>, b: Option<NaiveDate>, earliest: bool) -> Option<NaiveDate> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(if earliest { a.min(b) } else { a.max(b) }),
+        (a, b) => a.or(b),
+    }
+}
+
+/// The signature and publication dates of articles, read again from their latest versions.
+///
+/// The linker folds in every version as it is ingested; a rebuild reads only each article's latest
+/// version, so the count of merged versions becomes the count of articles.
+fn signature_of_articles(
+    conn: &mut PgConnection,
+    ids: &[i64],
+) -> QueryResult<(EventSignature, Option<NaiveDate>, Option<NaiveDate>)> {
+    let gazetteer = Gazetteer::builtin();
+    let mut sig = EventSignature::default();
+    let (mut from, mut to) = (None, None);
+    for &id in ids {
+        let (language, published): (String, Option<DateTime<Utc>>) = articles::table
+            .find(id)
+            .select((articles::language, articles::published_at))
+            .first(conn)?;
+        let version = super::articles::version(conn, id, None)?;
+        let stored = super::articles::claims_of_version(conn, version.id)?;
+        let day = published.map(|d| d.date_naive());
+        sig.merge(&signature(
+            &version.body,
+            &language,
+            day,
+            &extracted_claims(&stored),
+            gazetteer,
+        ));
+        from = widen(from, day, true);
+        to = widen(to, day, false);
+    }
+    Ok((sig, from, to))
+}
+
+/// The most strongly weighted place of a signature, with its first name.
+fn main_place(sig: &EventSignature) -> (Option<String>, Option<String>) {
+    let key = sig
+        .places
+        .iter()
+        .max_by(|a, b| a.1.total_cmp(b.1))
+        .map(|(k, _)| k.clone());
+    let name = key
+        .as_deref()
+        .and_then(|k| Gazetteer::builtin().place(k))
+        .and_then(|p| p.names.first().cloned());
+    (key, name)
+}
+
+/// Replaces an event's signature and dates by those rebuilt from its articles.
+fn rebuild_event(conn: &mut PgConnection, event_id: i64) -> QueryResult<()> {
+    let ids = article_ids(conn, event_id)?;
+    let (sig, from, to) = signature_of_articles(conn, &ids)?;
+    diesel::update(events::table.find(event_id))
+        .set((
+            events::signature.eq(serde_json::to_value(&sig).unwrap_or_default()),
+            events::date_from.eq(from),
+            events::date_to.eq(to),
+            events::updated_at.eq(diesel::dsl::now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Renames an event.
+pub fn rename(conn: &mut PgConnection, event_id: i64, raw_title: &str) -> Result<(), EditError> {
+    let title = clean_title(raw_title)?;
+    conn.transaction(|conn| {
+        let event = lock_event(conn, event_id)?.ok_or(diesel::result::Error::NotFound)?;
+        diesel::update(events::table.find(event_id))
+            .set((
+                events::title.eq(&title),
+                events::updated_at.eq(diesel::dsl::now),
+            ))
+            .execute(conn)?;
+        audit(
+            conn,
+            "rename",
+            "event",
+            event_id,
+            json!({ "title": event.title }),
+            json!({ "title": title }),
+        )?;
+        Ok(())
+    })
+}
+
+/// Merges event `other` into `event_id`: its articles and claims move over, its signature is
+/// folded in, the dates widen, it is deleted (its facts with it), and `event_id` is relinked.
+pub fn merge(conn: &mut PgConnection, event_id: i64, other_id: i64) -> Result<(), EditError> {
+    if other_id == event_id {
+        return Err(EditError::Invalid("events.err_merge_self"));
+    }
+    conn.transaction(|conn| {
+        let (into, other) = lock_pair(conn, event_id, other_id)?;
+        let into = into.ok_or(diesel::result::Error::NotFound)?;
+        let other = other.ok_or(EditError::Invalid("events.err_no_such_event"))?;
+        let into_articles = article_ids(conn, event_id)?;
+        let other_articles = article_ids(conn, other_id)?;
+
+        let mut sig: EventSignature = serde_json::from_value(into.signature).unwrap_or_default();
+        let other_sig: EventSignature = serde_json::from_value(other.signature).unwrap_or_default();
+        sig.merge(&other_sig);
+        let date_from = widen(into.date_from, other.date_from, true);
+        let date_to = widen(into.date_to, other.date_to, false);
+
+        move_articles(conn, &other_articles, event_id)?;
+        // Claims still pointing at the other event (none, normally) follow it too.
+        diesel::update(claims::table.filter(claims::event_id.eq(other_id)))
+            .set(claims::event_id.eq(event_id))
+            .execute(conn)?;
+        diesel::update(events::table.find(event_id))
+            .set((
+                events::signature.eq(serde_json::to_value(&sig).unwrap_or_default()),
+                events::date_from.eq(date_from),
+                events::date_to.eq(date_to),
+                events::updated_at.eq(diesel::dsl::now),
+            ))
+            .execute(conn)?;
+        diesel::delete(events::table.find(other_id)).execute(conn)?;
+        relink_event(conn, event_id)?;
+
+        let mut all: Vec<i64> = into_articles.clone();
+        all.extend(&other_articles);
+        all.sort_unstable();
+        audit(
+            conn,
+            "merge",
+            "event",
+            event_id,
+            json!({
+                "event": { "id": event_id, "title": into.title, "articles": into_articles,
+                           "date_from": into.date_from, "date_to": into.date_to },
+                "merged": { "id": other_id, "title": other.title, "articles": other_articles,
+                            "date_from": other.date_from, "date_to": other.date_to },
+            }),
+            json!({
+                "event": { "id": event_id, "title": into.title, "articles": all,
+                           "date_from": date_from, "date_to": date_to },
+                "deleted_event": other_id,
+            }),
+        )?;
+        Ok(())
+    })
+}
+
+/// Splits `article_ids` (some, not all, of the event's articles) off into a new event titled
+/// after the first of them (lowest id). Both events' signatures and dates are rebuilt from their
+/// articles' latest versions; both are relinked. Returns the new event's id.
+pub fn split(
+    conn: &mut PgConnection,
+    event_id: i64,
+    article_ids_in: &[i64],
+) -> Result<i64, EditError> {
+    let chosen: BTreeSet<i64> = article_ids_in.iter().copied().collect();
+    if chosen.is_empty() {
+        return Err(EditError::Invalid("events.err_split_none"));
+    }
+    conn.transaction(|conn| {
+        let event = lock_event(conn, event_id)?.ok_or(diesel::result::Error::NotFound)?;
+        let before = article_ids(conn, event_id)?;
+        if chosen.iter().any(|id| !before.contains(id)) {
+            return Err(EditError::Invalid("events.err_split_foreign"));
+        }
+        if chosen.len() == before.len() {
+            return Err(EditError::Invalid("events.err_split_all"));
+        }
+        let moving: Vec<i64> = chosen.iter().copied().collect();
+        let first_title: String = articles::table
+            .find(moving[0])
+            .select(articles::title)
+            .first(conn)?;
+        let title = title_from_article(&first_title);
+        let (sig, from, to) = signature_of_articles(conn, &moving)?;
+        let (place_key, place_name) = main_place(&sig);
+        let new_id: i64 = diesel::insert_into(events::table)
+            .values((
+                events::title.eq(&title),
+                events::place_key.eq(place_key),
+                events::place_name.eq(place_name),
+                events::date_from.eq(from),
+                events::date_to.eq(to),
+                events::signature.eq(serde_json::to_value(&sig).unwrap_or_default()),
+            ))
+            .returning(events::id)
+            .get_result(conn)?;
+        move_articles(conn, &moving, new_id)?;
+        rebuild_event(conn, event_id)?;
+        relink_event(conn, event_id)?;
+        relink_event(conn, new_id)?;
+        let remaining: Vec<i64> = before
+            .iter()
+            .copied()
+            .filter(|id| !chosen.contains(id))
+            .collect();
+        audit(
+            conn,
+            "split",
+            "event",
+            event_id,
+            json!({ "event": { "id": event_id, "title": event.title, "articles": before } }),
+            json!({
+                "event": { "id": event_id, "title": event.title, "articles": remaining },
+                "new_event": { "id": new_id, "title": title, "articles": moving },
+            }),
+        )?;
+        Ok(new_id)
+    })
+}
+
+/// What moving an article did.
+#[derive(Debug, Clone, Copy)]
+pub struct Moved {
+    pub from: Option<i64>,
+    pub to: i64,
+    /// Whether the article's former event was left without articles and deleted.
+    pub deleted_from: bool,
+}
+
+/// Moves one article (and its claims) to event `to`. The target's signature takes in the article's
+/// (read from its latest version) and its dates widen; the former event's signature and dates are
+/// rebuilt from the articles it keeps, or it is deleted when none is left. Both are relinked.
+pub fn move_article(conn: &mut PgConnection, article_id: i64, to: i64) -> Result<Moved, EditError> {
+    conn.transaction(|conn| {
+        // The article row first, then the events (as ingest does), so they cannot deadlock.
+        let from: Option<i64> = articles::table
+            .find(article_id)
+            .select(articles::event_id)
+            .for_update()
+            .first(conn)?;
+        if from == Some(to) {
+            return Err(EditError::Invalid("events.err_move_same"));
+        }
+        let target = match from {
+            Some(from) => lock_pair(conn, to, from)?.0,
+            None => lock_event(conn, to)?,
+        };
+        let target = target.ok_or(EditError::Invalid("events.err_no_such_event"))?;
+
+        let (article_sig, day_from, day_to) = signature_of_articles(conn, &[article_id])?;
+        let mut sig: EventSignature = serde_json::from_value(target.signature).unwrap_or_default();
+        sig.merge(&article_sig);
+        move_articles(conn, &[article_id], to)?;
+        diesel::update(events::table.find(to))
+            .set((
+                events::signature.eq(serde_json::to_value(&sig).unwrap_or_default()),
+                events::date_from.eq(widen(target.date_from, day_from, true)),
+                events::date_to.eq(widen(target.date_to, day_to, false)),
+                events::updated_at.eq(diesel::dsl::now),
+            ))
+            .execute(conn)?;
+        relink_event(conn, to)?;
+
+        let mut deleted_from = false;
+        if let Some(from) = from {
+            if article_ids(conn, from)?.is_empty() {
+                diesel::delete(events::table.find(from)).execute(conn)?;
+                deleted_from = true;
+            } else {
+                rebuild_event(conn, from)?;
+                relink_event(conn, from)?;
+            }
+        }
+        audit(
+            conn,
+            "move",
+            "article",
+            article_id,
+            json!({ "event_id": from }),
+            json!({ "event_id": to, "deleted_event": if deleted_from { from } else { None } }),
+        )?;
+        Ok(Moved {
+            from,
+            to,
+            deleted_from,
+        })
+    })
+}
+
+/// The latest audit entries about an entity, newest first: (action, before, after).
+pub fn audit_entries(
+    conn: &mut PgConnection,
+    entity: &str,
+    entity_id: i64,
+) -> QueryResult<Vec<(String, Option<serde_json::Value>, Option<serde_json::Value>)>> {
+    audit_log::table
+        .filter(audit_log::entity.eq(entity))
+        .filter(audit_log::entity_id.eq(entity_id))
+        .select((audit_log::action, audit_log::before, audit_log::after))
+        .order((audit_log::at.desc(), audit_log::id.desc()))
+        .load(conn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_are_trimmed_and_bounded() {
+        assert_eq!(clean_title("  Shelling  ").unwrap(), "Shelling");
+        assert!(matches!(
+            clean_title("   "),
+            Err(EditError::Invalid("events.err_title_empty"))
+        ));
+        assert!(clean_title(&"ب".repeat(500)).is_ok());
+        assert!(matches!(
+            clean_title(&"ب".repeat(501)),
+            Err(EditError::Invalid("events.err_title_long"))
+        ));
+        assert!(matches!(
+            clean_title("a\0b"),
+            Err(EditError::Invalid("events.err_title_nul"))
+        ));
+    }
+
+    #[test]
+    fn an_article_title_is_cut_at_200_characters() {
+        let long = "و".repeat(250);
+        let t = title_from_article(&long);
+        assert_eq!(t.chars().count(), 201);
+        assert!(t.ends_with('…'));
+        assert_eq!(title_from_article("  "), "(untitled event)");
+    }
+
+    #[test]
+    fn dates_widen() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+        assert_eq!(
+            widen(d("2024-01-02"), d("2024-01-01"), true),
+            d("2024-01-01")
+        );
+        assert_eq!(
+            widen(d("2024-01-02"), d("2024-01-01"), false),
+            d("2024-01-02")
+        );
+        assert_eq!(widen(None, d("2024-01-01"), true), d("2024-01-01"));
+        assert_eq!(widen(None, None, false), None);
+    }
+}
