@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::linking::{self, VersionToLink};
 use super::models::NewClaim;
 use super::schema::{article_versions, articles, claims, outlets};
+use super::search::search_document;
 use crate::domain::extract::Extractor;
 use crate::domain::pipeline::read_claims;
 use crate::domain::quote::sentence_around;
@@ -132,6 +133,7 @@ pub fn ingest(
                 article_versions::body.eq(&submission.text),
                 article_versions::content_hash.eq(&hash),
                 article_versions::submitted_by.eq(submitted_by),
+                article_versions::search_document.eq(search_document(&submission.text)),
             ))
             .returning(article_versions::id)
             .get_result::<i64>(conn)?;

@@ -10,6 +10,7 @@ pub mod lexicon;
 pub mod linking;
 pub mod models;
 pub mod schema;
+pub mod search;
 pub mod testing;
 pub mod users;
 
@@ -83,6 +84,7 @@ impl Database {
         let pool = build_pool(&url, pool_size)?;
         let mut conn = pool.get()?;
         run_migrations(&mut conn)?;
+        search::backfill(&mut conn)?;
         Ok(Database { pool, url, cluster })
     }
 

@@ -9,6 +9,7 @@ diesel::table! {
         content_hash -> Text,
         created_at -> Timestamptz,
         submitted_by -> Nullable<Int8>,
+        search_document -> Text,
     }
 }
 

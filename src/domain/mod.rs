@@ -11,3 +11,4 @@ pub mod pipeline;
 pub mod quote;
 pub mod submission;
 pub mod auth;
+pub mod search_text;

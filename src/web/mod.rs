@@ -13,6 +13,7 @@ pub mod health;
 pub mod home;
 pub mod i18n;
 pub mod page;
+pub mod search;
 
 use std::sync::{Arc, Mutex, RwLock};
 
@@ -130,6 +131,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, max_body_bytes: usize) {
     )
     .route("/export/claims.csv", web::get().to(exports::claims_csv))
     .route("/export/events.csv", web::get().to(exports::events_csv))
+    .route("/search", web::get().to(search::search_articles))
     .route("/login", web::get().to(auth::login_form))
     .route("/login", web::post().to(auth::login))
     .route("/logout", web::post().to(auth::logout))

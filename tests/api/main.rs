@@ -5,3 +5,4 @@ mod events;
 mod health;
 mod helpers;
 mod home;
+mod search;
