@@ -8,10 +8,12 @@ use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Jsonb, Text};
 
 use super::schema::{
-    article_versions, articles, claims, events, fact_members, facts, outlets, sources,
+    article_versions, articles, claims, events, fact_members, facts, member_overrides, outlets,
+    sources,
 };
 use crate::domain::linking::{
-    link_event, match_event, signature, EventSignature, Fact, Gazetteer, LinkClaim, SourceDirectory,
+    link_event, match_event, signature, EventSignature, Fact, Gazetteer, LinkClaim, Role,
+    SourceDirectory,
 };
 use crate::domain::{ExtractedClaim, Measure, Qualifier};
 
@@ -255,7 +257,8 @@ fn host_of(url: &str) -> Option<String> {
 /// review status — replaces its members, and removes facts no claim supports any more.
 pub fn relink_event(conn: &mut PgConnection, event_id: i64) -> QueryResult<Vec<Fact>> {
     let claims_in = link_claims(conn, event_id)?;
-    let found = link_event(&claims_in, SourceDirectory::builtin());
+    let mut found = link_event(&claims_in, SourceDirectory::builtin());
+    apply_overrides(conn, &mut found)?;
     let source_ids = upsert_sources(conn, &found)?;
     let mut kept: Vec<i64> = Vec::new();
     for fact in &found {
@@ -322,6 +325,52 @@ pub fn relink_event(conn: &mut PgConnection, event_id: i64) -> QueryResult<Vec<F
     )
     .execute(conn)?;
     Ok(found)
+}
+
+/// A reviewer's decision about a member's role outlasts every relink. A fact stays a conflict
+/// only while some member is still disputed.
+fn apply_overrides(conn: &mut PgConnection, found: &mut [Fact]) -> QueryResult<()> {
+    let ids: Vec<i64> = found
+        .iter()
+        .flat_map(|f| f.members.iter().map(|m| m.claim_id))
+        .collect();
+    let overrides: HashMap<i64, (String, String)> = member_overrides::table
+        .filter(member_overrides::claim_id.eq_any(&ids))
+        .select((
+            member_overrides::claim_id,
+            member_overrides::role,
+            member_overrides::reason,
+        ))
+        .load::<(i64, String, String)>(conn)?
+        .into_iter()
+        .map(|(id, role, reason)| (id, (role, reason)))
+        .collect();
+    if overrides.is_empty() {
+        return Ok(());
+    }
+    for fact in found.iter_mut() {
+        let mut touched = false;
+        for m in &mut fact.members {
+            if let Some((role, reason)) = overrides.get(&m.claim_id) {
+                m.role = match role.as_str() {
+                    "disputed" => Role::Disputed,
+                    "explained" => Role::Explained,
+                    _ => Role::Agreeing,
+                };
+                m.reason = format!("reviewer: {reason}");
+                touched = true;
+            }
+        }
+        if touched && fact.conflict {
+            let disputed = fact
+                .members
+                .iter()
+                .filter(|m| m.role == Role::Disputed)
+                .count();
+            fact.conflict = disputed >= 2;
+        }
+    }
+    Ok(())
 }
 
 /// Makes sure every source named by the facts has a row; returns key → id.

@@ -109,6 +109,18 @@ diesel::table! {
         resolved_at -> Nullable<Timestamptz>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        preferred_claim_id -> Nullable<Int8>,
+        preferred_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    member_overrides (claim_id) {
+        claim_id -> Int8,
+        role -> Text,
+        reason -> Text,
+        user_id -> Nullable<Int8>,
+        created_at -> Timestamptz,
     }
 }
 
@@ -149,8 +161,7 @@ diesel::table! {
         name -> Text,
         kind -> Text,
         aliases -> Array<Nullable<Text>>,
-        #[max_length = 1]
-        credibility -> Nullable<Bpchar>,
+        credibility -> Nullable<Text>,
         created_at -> Timestamptz,
     }
 }
@@ -189,6 +200,8 @@ diesel::joinable!(fact_members -> facts (fact_id));
 diesel::joinable!(fact_members -> sources (source_id));
 diesel::joinable!(facts -> events (event_id));
 diesel::joinable!(facts -> users (resolved_by));
+diesel::joinable!(member_overrides -> claims (claim_id));
+diesel::joinable!(member_overrides -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -199,6 +212,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     events,
     fact_members,
     facts,
+    member_overrides,
     outlets,
     place_aliases,
     sessions,
