@@ -750,20 +750,6 @@ pub fn move_article(conn: &mut PgConnection, article_id: i64, to: i64) -> Result
     })
 }
 
-/// The latest audit entries about an entity, newest first: (action, before, after).
-pub fn audit_entries(
-    conn: &mut PgConnection,
-    entity: &str,
-    entity_id: i64,
-) -> QueryResult<Vec<(String, Option<serde_json::Value>, Option<serde_json::Value>)>> {
-    audit_log::table
-        .filter(audit_log::entity.eq(entity))
-        .filter(audit_log::entity_id.eq(entity_id))
-        .select((audit_log::action, audit_log::before, audit_log::after))
-        .order((audit_log::at.desc(), audit_log::id.desc()))
-        .load(conn)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

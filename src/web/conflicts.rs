@@ -12,7 +12,8 @@ use crate::db::events::{self, ConflictSummary};
 use crate::db::export::ConflictFilter;
 use crate::domain::Measure;
 
-pub const STATUSES: [&str; 3] = ["open", "resolved", "dismissed"];
+/// Review statuses of a fact (`dismissed`, the former name of `unresolvable`, is still accepted).
+pub const STATUSES: [&str; 3] = ["open", "resolved", "unresolvable"];
 
 /// The filter as given in the query string (blank means "any").
 #[derive(Debug, Deserialize, Default, Clone)]
@@ -36,6 +37,7 @@ fn invalid(t: &Messages, key: &str, value: &str) -> AppError {
 pub fn parse_filter(query: &ConflictQuery, t: &Messages) -> AppResult<ConflictFilter> {
     let status = match blank_to_none(&query.status) {
         None => None,
+        Some("dismissed") => Some("unresolvable".to_string()),
         Some(s) if STATUSES.contains(&s) => Some(s.to_string()),
         Some(s) => return Err(invalid(t, "conflicts.err_status", s)),
     };
@@ -244,6 +246,12 @@ mod tests {
         assert!(f.status.is_none() && f.measure.is_none() && f.group.is_none());
         assert!(f.event_id.is_none());
         assert_eq!(filter_query(&f), "");
+    }
+
+    #[test]
+    fn dismissed_is_the_old_name_of_unresolvable() {
+        let f = parse_filter(&q("dismissed", "", "", ""), Lang::En.messages()).unwrap();
+        assert_eq!(f.status.as_deref(), Some("unresolvable"));
     }
 
     #[test]

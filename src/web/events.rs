@@ -105,7 +105,10 @@ pub async fn list_events(
 /// One figure to draw.
 #[derive(Debug, Clone)]
 pub struct ChartInput {
+    /// The short label beside the bar.
     pub label: String,
+    /// The whole description (shown on hover).
+    pub title: String,
     pub value: i64,
     pub value_max: Option<i64>,
     pub qualifier: String,
@@ -121,6 +124,8 @@ pub struct ChartBar {
     /// The label, shortened to fit; `title` holds the whole of it.
     pub label: String,
     pub title: String,
+    /// Whether the label reads right to left (its first strong character is Arabic or Hebrew).
+    pub label_rtl: bool,
     /// The bar: from `x` for `w` units.
     pub x: f64,
     pub w: f64,
@@ -166,6 +171,34 @@ fn shorten(s: &str, max: usize) -> String {
         Some((i, _)) => format!("{}…", &s[..i]),
         None => s.to_string(),
     }
+}
+
+/// The direction of a text by its first strong character (as `dir="auto"` decides).
+pub fn first_strong_rtl(s: &str) -> bool {
+    s.chars()
+        .find(|c| c.is_alphabetic())
+        .is_some_and(|c| matches!(c as u32, 0x0590..=0x08FF | 0xFB1D..=0xFDFF | 0xFE70..=0xFEFF))
+}
+
+/// A label of at most `MAX_LABEL_CHARS`: the source, shortened first, then the outlet.
+pub fn chart_label(source: &str, outlet: Option<&str>) -> String {
+    match outlet {
+        Some(o) if o != source => {
+            let whole = format!("{source} · {o}");
+            if whole.chars().count() <= MAX_LABEL_CHARS {
+                return whole;
+            }
+            let o = shorten(o, 14);
+            let room = MAX_LABEL_CHARS.saturating_sub(o.chars().count() + 3).max(8);
+            format!("{} · {o}", shorten(source, room))
+        }
+        _ => source.to_string(),
+    }
+}
+
+/// Rounds a coordinate to a tenth of a unit.
+fn r1(v: f64) -> f64 {
+    (v * 10.0).round() / 10.0
 }
 
 fn qualifier_sign(q: &str) -> &'static str {
@@ -219,11 +252,12 @@ pub fn chart(inputs: &[ChartInput]) -> Chart {
             ChartBar {
                 y: y + (ROW_H - BAR_H) / 2.0,
                 mid,
-                label: shorten(&c.label, MAX_LABEL_CHARS),
-                title: c.label.clone(),
-                x,
-                w,
-                lead,
+                label: shorten(&c.label, MAX_LABEL_CHARS + 6),
+                label_rtl: first_strong_rtl(&c.label),
+                title: c.title.clone(),
+                x: r1(x),
+                w: r1(w),
+                lead: lead.map(r1),
                 arrow: arrow.clone(),
                 role: match c.role.as_str() {
                     "disputed" | "agreeing" | "explained" => c.role.clone(),
@@ -245,7 +279,7 @@ pub fn chart(inputs: &[ChartInput]) -> Chart {
         .enumerate()
         .filter(|(i, v)| *i == 0 || **v > 0)
         .map(|(_, v)| ChartTick {
-            x: LABEL_W + *v as f64 * scale,
+            x: r1(LABEL_W + *v as f64 * scale),
             text: v.to_string(),
         })
         .collect();
@@ -361,7 +395,8 @@ fn fact_view(fact: FactRecord, members: Vec<MemberRecord>, t: &Messages) -> Fact
     let inputs: Vec<ChartInput> = views
         .iter()
         .map(|m| ChartInput {
-            label: match &m.outlet {
+            label: chart_label(&m.source, m.outlet.as_deref()),
+            title: match &m.outlet {
                 Some(o) if *o != m.source => format!("{} · {o}", m.source),
                 _ => m.source.clone(),
             },
@@ -504,6 +539,7 @@ mod tests {
     fn input(value: i64, value_max: Option<i64>, qualifier: &str, role: &str) -> ChartInput {
         ChartInput {
             label: "<b>SOHR</b>".into(),
+            title: "<b>SOHR</b>".into(),
             value,
             value_max,
             qualifier: qualifier.into(),
@@ -553,17 +589,28 @@ mod tests {
     }
 
     #[test]
-    fn labels_are_shortened_but_kept_whole_in_the_title() {
-        let long = "المرصد السوري لحقوق الإنسان · وكالة أنباء طويلة الاسم جداً";
+    fn labels_keep_the_outlet_and_know_their_direction() {
+        let label = chart_label(
+            "Syrian Observatory for Human Rights",
+            Some("صحيفة الشرق الأوسط اللندنية"),
+        );
+        assert!(label.chars().count() <= MAX_LABEL_CHARS + 2, "{label}");
+        assert!(label.starts_with("Syrian Observ") && label.contains(" · صحيفة"));
+        assert_eq!(chart_label("SANA", Some("SANA")), "SANA");
+        assert_eq!(chart_label("SANA", None), "SANA");
+        assert!(first_strong_rtl("«المرصد» SOHR"));
+        assert!(!first_strong_rtl("12 SOHR المرصد"));
+        assert!(!first_strong_rtl("123"));
         let c = chart(&[ChartInput {
-            label: long.into(),
+            label: "الدفاع المدني".into(),
+            title: "الدفاع المدني · صحيفة".into(),
             value: 1,
             value_max: None,
             qualifier: "exact".into(),
             role: "agreeing".into(),
         }]);
-        assert_eq!(c.bars[0].title, long);
-        assert!(c.bars[0].label.chars().count() <= MAX_LABEL_CHARS + 1);
+        assert!(c.bars[0].label_rtl);
+        assert_eq!(c.bars[0].title, "الدفاع المدني · صحيفة");
     }
 
     #[test]

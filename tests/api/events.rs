@@ -96,6 +96,31 @@ fn audit_rows(app: &TestApp) -> Vec<(String, String, Option<i64>, Option<i64>)> 
         .unwrap()
 }
 
+/// A label missing from a message file shows as its key (`events.title`); none may.
+fn assert_labels_present(html: &str) {
+    let body = html.split("</style>").last().unwrap_or(html);
+    for prefix in [
+        "events.",
+        "conflicts.",
+        "export.",
+        "role.",
+        "status.",
+        "measure.",
+    ] {
+        for (i, _) in body.match_indices(prefix) {
+            let rest = &body[i + prefix.len()..];
+            let key: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_lowercase() || *c == '_')
+                .collect();
+            assert!(
+                key.is_empty() || key == "csv",
+                "missing label {prefix}{key}"
+            );
+        }
+    }
+}
+
 fn event_exists(app: &TestApp, id: i64) -> bool {
     use claimdb::db::schema::events;
     let mut conn = app.pool.get().unwrap();
@@ -117,8 +142,9 @@ async fn english_and_arabic_reports_of_one_shelling_are_one_event_with_a_conflic
     let (status, html) = page(&app, &format!("/events/{}", en.event_id)).await;
     assert_eq!(status, 200);
     // Both figures, side by side, with the conflict badge and the chart.
-    assert!(html.contains(">15<") || html.contains("≥15"), "15 shown");
-    assert!(html.contains(">17<") || html.contains("17</text>"), "17 shown");
+    assert!(html.contains(">≥15</text>"), "at least 15 in the chart");
+    assert!(html.contains(">17</text>"), "17 in the chart");
+    assert!(html.contains("<bdi>15</bdi>") && html.contains("<bdi>17</bdi>"));
     assert!(html.contains("class=\"badge conflict\""), "conflict badge");
     assert!(html.contains("<svg class=\"chart\" direction=\"ltr\""));
     assert!(html.contains("class=\"bar disputed\""), "disputed bars");
@@ -127,10 +153,7 @@ async fn english_and_arabic_reports_of_one_shelling_are_one_event_with_a_conflic
         "at least 15 has an open arrow"
     );
     // Quotes link to the claim in the right version of the article.
-    assert!(html.contains(&format!(
-        "/articles/{}?version=1#claim-",
-        ar.article_id
-    )));
+    assert!(html.contains(&format!("/articles/{}?version=1#claim-", ar.article_id)));
     assert!(html.contains("الدفاع المدني"), "the Arabic source");
     assert!(html.contains("Levant Wire"), "the outlet");
     // The event's articles.
@@ -138,14 +161,23 @@ async fn english_and_arabic_reports_of_one_shelling_are_one_event_with_a_conflic
     assert!(html.contains("وادي الزين"));
 
     // The same page in Arabic.
-    let response = app
-        .get_in(&format!("/events/{}", en.event_id), "ar")
-        .await;
+    let response = app.get_in(&format!("/events/{}", en.event_id), "ar").await;
     assert_eq!(response.status().as_u16(), 200);
     let html = response.text().await.unwrap();
     assert!(html.contains("dir=\"rtl\""));
     assert!(html.contains("تعارض"), "the conflict badge in Arabic");
-    assert!(html.contains("direction=\"ltr\""), "the chart stays left to right");
+    assert!(
+        html.contains("direction=\"ltr\""),
+        "the chart stays left to right"
+    );
+    assert_labels_present(&html);
+    for path in ["/events", "/conflicts", "/conflicts?status=open"] {
+        for lang in ["en", "ar"] {
+            let response = app.get_in(path, lang).await;
+            assert_eq!(response.status().as_u16(), 200);
+            assert_labels_present(&response.text().await.unwrap());
+        }
+    }
 }
 
 #[tokio::test]
@@ -158,7 +190,10 @@ async fn the_event_list_shows_counts_and_an_empty_state() {
     let (status, html) = page(&app, "/events").await;
     assert_eq!(status, 200);
     assert!(html.contains(&format!("href=\"/events/{}\"", en.event_id)));
-    assert!(html.contains("<td class=\"num\">2</td>"), "two articles: {html}");
+    assert!(
+        html.contains("<td class=\"num\">2</td>"),
+        "two articles: {html}"
+    );
     assert!(
         html.contains(&format!("/conflicts?event={}&amp;status=open", en.event_id)),
         "a link to its open conflicts"
@@ -178,7 +213,11 @@ async fn conflicts_can_be_filtered_and_bad_filters_are_400() {
     assert_eq!(status, 200);
     assert!(html.contains(&format!("/events/{}#fact-", en.event_id)));
 
-    let (status, html) = page(&app, "/conflicts?measure=killed&status=open&group=civilians").await;
+    let (status, html) = page(
+        &app,
+        "/conflicts?measure=killed&status=open&group=civilians",
+    )
+    .await;
     assert_eq!(status, 200);
     assert!(html.contains(&format!("/events/{}#fact-", en.event_id)));
     assert!(html.contains("<option value=\"killed\" selected>"));
@@ -203,7 +242,7 @@ async fn conflicts_can_be_filtered_and_bad_filters_are_400() {
         assert!(!html.contains("<script>"), "{bad}");
     }
     let (_, html) = page(&app, "/conflicts?status=closed").await;
-    assert!(html.contains("open, resolved or dismissed"));
+    assert!(html.contains("open, resolved or unresolvable"));
 }
 
 #[tokio::test]
@@ -246,7 +285,10 @@ async fn the_conflicts_csv_has_the_contract_columns_and_one_row_per_member() {
         .filter(|r| &r[col("measure")] == "killed" && &r[col("group")] == "civilians")
         .map(|r| r.get(col("value")).unwrap())
         .collect();
-    assert!(values.contains(&"15") && values.contains(&"17"), "{values:?}");
+    assert!(
+        values.contains(&"15") && values.contains(&"17"),
+        "{values:?}"
+    );
     assert!(rows
         .iter()
         .all(|r| r[col("event_id")] == en.event_id.to_string()));
@@ -287,12 +329,17 @@ async fn renaming_an_event_changes_its_pages_escapes_the_title_and_is_audited() 
     for p in [format!("/events/{}", en.event_id), "/events".to_string()] {
         let (_, html) = page(&app, &p).await;
         assert!(!html.contains("<script>alert(1)"), "{p} is escaped");
-        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; Wadi al-Zein market"));
+        assert!(html.contains("&#60;script&#62;alert(1)&#60;/script&#62; Wadi al-Zein market"));
     }
     let audit = audit_rows(&app);
     assert_eq!(
         audit.last().unwrap(),
-        &("rename".to_string(), "event".to_string(), Some(en.event_id), None)
+        &(
+            "rename".to_string(),
+            "event".to_string(),
+            Some(en.event_id),
+            None
+        )
     );
 
     // Validation: blank and over-long titles are refused, nothing changes.
@@ -317,7 +364,10 @@ async fn merging_moves_the_articles_and_deletes_the_other_event() {
         "2024-03-16",
     )
     .await;
-    assert_ne!(beirut.event_id, en.event_id, "another incident, another event");
+    assert_ne!(
+        beirut.event_id, en.event_id,
+        "another incident, another event"
+    );
 
     let path = format!("/events/{}/merge", en.event_id);
     let response = post_form(&app, &path, &[("other", en.event_id.to_string())]).await;
@@ -348,7 +398,12 @@ async fn merging_moves_the_articles_and_deletes_the_other_event() {
     let audit = audit_rows(&app);
     assert_eq!(
         audit.last().unwrap(),
-        &("merge".to_string(), "event".to_string(), Some(en.event_id), None)
+        &(
+            "merge".to_string(),
+            "event".to_string(),
+            Some(en.event_id),
+            None
+        )
     );
 }
 
@@ -374,17 +429,28 @@ async fn splitting_and_moving_articles_change_both_events() {
     let response = post_form(&app, &split, &[("article", ar.article_id.to_string())]).await;
     assert_eq!(response.status().as_u16(), 303);
     let to = location(&response);
-    assert!(to.starts_with(&format!("/events/{event}?notice=split&new=")), "{to}");
+    assert!(
+        to.starts_with(&format!("/events/{event}?notice=split&new=")),
+        "{to}"
+    );
     let new_event: i64 = to.rsplit('=').next().unwrap().parse().unwrap();
     assert_ne!(new_event, event);
-    let article = app.get_json(&format!("/api/articles/{}", ar.article_id)).await;
+    let article = app
+        .get_json(&format!("/api/articles/{}", ar.article_id))
+        .await;
     assert_eq!(article["event_id"], new_event);
     let (_, html) = page(&app, &format!("/events/{event}")).await;
     assert!(!html.contains(&format!("/articles/{}?version=1\"", ar.article_id)));
-    assert!(!html.contains("الدفاع المدني"), "the Arabic figures left with it");
+    assert!(
+        !html.contains("الدفاع المدني"),
+        "the Arabic figures left with it"
+    );
     let (_, html) = page(&app, &format!("/events/{new_event}")).await;
     assert!(html.contains(&format!("/articles/{}?version=1\"", ar.article_id)));
-    assert!(html.contains("قصف مدفعي على سوق وادي الزين"), "titled from the article");
+    assert!(
+        html.contains("قصف مدفعي على سوق وادي الزين"),
+        "titled from the article"
+    );
     assert!(html.contains("الدفاع المدني"));
 
     // Move it back: the emptied event is deleted and the answer is the event it joined.
@@ -399,7 +465,10 @@ async fn splitting_and_moving_articles_change_both_events() {
     assert!(!event_exists(&app, new_event));
     let (_, html) = page(&app, &format!("/events/{event}")).await;
     assert!(html.contains("الدفاع المدني"));
-    assert!(html.contains("class=\"badge conflict\""), "the conflict is back");
+    assert!(
+        html.contains("class=\"badge conflict\""),
+        "the conflict is back"
+    );
 
     // Moving to the same event or to no event is refused.
     let move_path = format!("/articles/{}/move", ar.article_id);
@@ -407,7 +476,12 @@ async fn splitting_and_moving_articles_change_both_events() {
     assert_eq!(response.status().as_u16(), 400);
     let response = post_form(&app, &move_path, &[("event", "999999".into())]).await;
     assert_eq!(response.status().as_u16(), 400);
-    let response = post_form(&app, "/articles/999999/move", &[("event", event.to_string())]).await;
+    let response = post_form(
+        &app,
+        "/articles/999999/move",
+        &[("event", event.to_string())],
+    )
+    .await;
     assert_eq!(response.status().as_u16(), 404);
 
     let audit = audit_rows(&app);
