@@ -12,7 +12,7 @@ use super::export::ConflictFilter;
 use super::linking::relink_event;
 use super::models::extracted_claims;
 use super::schema::{
-    article_versions, articles, audit_log, claims, events, fact_members, facts, outlets, sources,
+    article_versions, articles, claims, events, fact_members, facts, outlets, sources,
 };
 use crate::domain::linking::{signature, EventSignature, Gazetteer};
 
@@ -431,23 +431,22 @@ fn article_ids(conn: &mut PgConnection, event_id: i64) -> QueryResult<Vec<i64>> 
 
 fn audit(
     conn: &mut PgConnection,
+    user_id: Option<i64>,
     action: &str,
     entity: &str,
     entity_id: i64,
     before: serde_json::Value,
     after: serde_json::Value,
 ) -> QueryResult<()> {
-    diesel::insert_into(audit_log::table)
-        .values((
-            audit_log::user_id.eq(None::<i64>),
-            audit_log::action.eq(action),
-            audit_log::entity.eq(entity),
-            audit_log::entity_id.eq(entity_id),
-            audit_log::before.eq(Some(before)),
-            audit_log::after.eq(Some(after)),
-        ))
-        .execute(conn)?;
-    Ok(())
+    super::audit::record(
+        conn,
+        user_id,
+        action,
+        entity,
+        Some(entity_id),
+        Some(before),
+        Some(after),
+    )
 }
 
 /// Puts articles (and the claims of all their versions) into `event_id`.
@@ -536,7 +535,12 @@ fn rebuild_event(conn: &mut PgConnection, event_id: i64) -> QueryResult<()> {
 }
 
 /// Renames an event.
-pub fn rename(conn: &mut PgConnection, event_id: i64, raw_title: &str) -> Result<(), EditError> {
+pub fn rename(
+    conn: &mut PgConnection,
+    user_id: Option<i64>,
+    event_id: i64,
+    raw_title: &str,
+) -> Result<(), EditError> {
     let title = clean_title(raw_title)?;
     conn.transaction(|conn| {
         let event = lock_event(conn, event_id)?.ok_or(diesel::result::Error::NotFound)?;
@@ -548,6 +552,7 @@ pub fn rename(conn: &mut PgConnection, event_id: i64, raw_title: &str) -> Result
             .execute(conn)?;
         audit(
             conn,
+            user_id,
             "rename",
             "event",
             event_id,
@@ -560,7 +565,12 @@ pub fn rename(conn: &mut PgConnection, event_id: i64, raw_title: &str) -> Result
 
 /// Merges event `other` into `event_id`: its articles and claims move over, its signature is
 /// folded in, the dates widen, it is deleted (its facts with it), and `event_id` is relinked.
-pub fn merge(conn: &mut PgConnection, event_id: i64, other_id: i64) -> Result<(), EditError> {
+pub fn merge(
+    conn: &mut PgConnection,
+    user_id: Option<i64>,
+    event_id: i64,
+    other_id: i64,
+) -> Result<(), EditError> {
     if other_id == event_id {
         return Err(EditError::Invalid("events.err_merge_self"));
     }
@@ -598,6 +608,7 @@ pub fn merge(conn: &mut PgConnection, event_id: i64, other_id: i64) -> Result<()
         all.sort_unstable();
         audit(
             conn,
+            user_id,
             "merge",
             "event",
             event_id,
@@ -622,6 +633,7 @@ pub fn merge(conn: &mut PgConnection, event_id: i64, other_id: i64) -> Result<()
 /// articles' latest versions; both are relinked. Returns the new event's id.
 pub fn split(
     conn: &mut PgConnection,
+    user_id: Option<i64>,
     event_id: i64,
     article_ids_in: &[i64],
 ) -> Result<i64, EditError> {
@@ -668,6 +680,7 @@ pub fn split(
             .collect();
         audit(
             conn,
+            user_id,
             "split",
             "event",
             event_id,
@@ -693,7 +706,12 @@ pub struct Moved {
 /// Moves one article (and its claims) to event `to`. The target's signature takes in the article's
 /// (read from its latest version) and its dates widen; the former event's signature and dates are
 /// rebuilt from the articles it keeps, or it is deleted when none is left. Both are relinked.
-pub fn move_article(conn: &mut PgConnection, article_id: i64, to: i64) -> Result<Moved, EditError> {
+pub fn move_article(
+    conn: &mut PgConnection,
+    user_id: Option<i64>,
+    article_id: i64,
+    to: i64,
+) -> Result<Moved, EditError> {
     conn.transaction(|conn| {
         // The article row first, then the events (as ingest does), so they cannot deadlock.
         let from: Option<i64> = articles::table
@@ -736,6 +754,7 @@ pub fn move_article(conn: &mut PgConnection, article_id: i64, to: i64) -> Result
         }
         audit(
             conn,
+            user_id,
             "move",
             "article",
             article_id,

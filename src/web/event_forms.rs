@@ -9,6 +9,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
 use super::articles::parse_id;
+use super::auth::{check_csrf, require_reviewer, SessionUser};
 use super::i18n::Messages;
 use super::page::PageContext;
 use super::{AppError, AppResult, AppState};
@@ -31,6 +32,12 @@ fn parse_event_field(raw: &str, t: &Messages) -> AppResult<i64> {
         .ok_or_else(|| AppError::BadRequest(t.get("events.err_event_id").to_string()))
 }
 
+/// Every edit here needs a signed-in reviewer and the form's CSRF token.
+fn authorize(req: &HttpRequest, csrf: &str) -> AppResult<SessionUser> {
+    check_csrf(req, csrf)?;
+    require_reviewer(req)
+}
+
 fn see_other(location: String) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((header::LOCATION, location))
@@ -39,6 +46,8 @@ fn see_other(location: String) -> HttpResponse {
 
 #[derive(Debug, Deserialize)]
 pub struct RenameForm {
+    #[serde(default)]
+    pub csrf: String,
     #[serde(default)]
     pub title: String,
 }
@@ -53,10 +62,13 @@ pub async fn rename_event(
     let ctx = PageContext::from_request(&req);
     let t = ctx.t;
     let result = async {
+        let user = authorize(&req, &form.csrf)?;
         let id = parse_id(&path)?;
         let title = form.into_inner().title;
         state
-            .with_conn(move |conn| events::rename(conn, id, &title).map_err(|e| edit_error(e, t)))
+            .with_conn(move |conn| {
+                events::rename(conn, Some(user.id), id, &title).map_err(|e| edit_error(e, t))
+            })
             .await?;
         Ok::<_, AppError>(format!("/events/{id}?notice=renamed"))
     }
@@ -66,6 +78,8 @@ pub async fn rename_event(
 
 #[derive(Debug, Deserialize)]
 pub struct MergeForm {
+    #[serde(default)]
+    pub csrf: String,
     #[serde(default)]
     pub other: String,
 }
@@ -80,10 +94,13 @@ pub async fn merge_event(
     let ctx = PageContext::from_request(&req);
     let t = ctx.t;
     let result = async {
+        let user = authorize(&req, &form.csrf)?;
         let id = parse_id(&path)?;
         let other = parse_event_field(&form.other, t)?;
         state
-            .with_conn(move |conn| events::merge(conn, id, other).map_err(|e| edit_error(e, t)))
+            .with_conn(move |conn| {
+                events::merge(conn, Some(user.id), id, other).map_err(|e| edit_error(e, t))
+            })
             .await?;
         Ok::<_, AppError>(format!("/events/{id}?notice=merged"))
     }
@@ -115,10 +132,17 @@ pub async fn split_event(
     let ctx = PageContext::from_request(&req);
     let t = ctx.t;
     let result = async {
+        let csrf = url::form_urlencoded::parse(&body)
+            .find(|(k, _)| k == "csrf")
+            .map(|(_, v)| v.into_owned())
+            .unwrap_or_default();
+        let user = authorize(&req, &csrf)?;
         let id = parse_id(&path)?;
         let ids = article_ids(&body, t)?;
         let new_id = state
-            .with_conn(move |conn| events::split(conn, id, &ids).map_err(|e| edit_error(e, t)))
+            .with_conn(move |conn| {
+                events::split(conn, Some(user.id), id, &ids).map_err(|e| edit_error(e, t))
+            })
             .await?;
         Ok::<_, AppError>(format!("/events/{id}?notice=split&new={new_id}"))
     }
@@ -128,6 +152,8 @@ pub async fn split_event(
 
 #[derive(Debug, Deserialize)]
 pub struct MoveForm {
+    #[serde(default)]
+    pub csrf: String,
     #[serde(default)]
     pub event: String,
 }
@@ -143,10 +169,13 @@ pub async fn move_article(
     let ctx = PageContext::from_request(&req);
     let t = ctx.t;
     let result = async {
+        let user = authorize(&req, &form.csrf)?;
         let id = parse_id(&path)?;
         let to = parse_event_field(&form.event, t)?;
         let moved = state
-            .with_conn(move |conn| events::move_article(conn, id, to).map_err(|e| edit_error(e, t)))
+            .with_conn(move |conn| {
+                events::move_article(conn, Some(user.id), id, to).map_err(|e| edit_error(e, t))
+            })
             .await?;
         let back = match moved.from {
             Some(from) if !moved.deleted_from => from,

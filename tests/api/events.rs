@@ -62,13 +62,50 @@ async fn page(app: &TestApp, path: &str) -> (u16, String) {
     (status, response.text().await.unwrap())
 }
 
+/// POSTs a reviewer form: signs in as a reviewer first (once) and adds the CSRF token.
 async fn post_form(app: &TestApp, path: &str, fields: &[(&str, String)]) -> reqwest::Response {
+    let home = app.get("/").await.text().await.unwrap();
+    if !home.contains("Sign out") {
+        app.sign_in_as("editor", "reviewer").await;
+    }
+    let token = app.csrf().await;
+    let mut all: Vec<(&str, String)> = fields.to_vec();
+    all.push(("csrf", token));
     app.client
         .post(app.url(path))
-        .form(fields)
+        .form(&all)
         .send()
         .await
         .expect("request failed")
+}
+
+#[tokio::test]
+async fn event_edits_need_a_signed_in_reviewer_and_a_csrf_token() {
+    let app = spawn_app().await;
+    let (en, _) = wadi_pair(&app).await;
+    let path = format!("/events/{}/rename", en.event_id);
+    let anonymous = app.post_form(&path, &[("title", "Anonymous rename")]).await;
+    app.sign_in_as("checker", "reviewer").await;
+    let without_token = app
+        .post_form_raw(&path, &[("title", "Tokenless rename")])
+        .await;
+    let (_, html) = page(&app, &format!("/events/{}", en.event_id)).await;
+
+    assert_eq!(anonymous.status().as_u16(), 401);
+    assert_eq!(without_token.status().as_u16(), 403);
+    assert!(!html.contains("Anonymous rename") && !html.contains("Tokenless rename"));
+    assert!(audit_rows(&app).iter().all(|row| row.0 != "rename"));
+}
+
+/// The id of the reviewer `post_form` signs in as.
+fn reviewer_id(app: &TestApp) -> i64 {
+    use claimdb::db::schema::users;
+    let mut conn = app.pool.get().unwrap();
+    users::table
+        .filter(users::username.eq("editor"))
+        .select(users::id)
+        .first(&mut conn)
+        .unwrap()
 }
 
 fn location(response: &reqwest::Response) -> String {
@@ -84,7 +121,9 @@ fn location(response: &reqwest::Response) -> String {
 fn audit_rows(app: &TestApp) -> Vec<(String, String, Option<i64>, Option<i64>)> {
     use claimdb::db::schema::audit_log;
     let mut conn = app.pool.get().unwrap();
+    // Sign-ins are audited too; these tests are about event edits.
     audit_log::table
+        .filter(audit_log::entity.ne("user"))
         .select((
             audit_log::action,
             audit_log::entity,
@@ -338,7 +377,7 @@ async fn renaming_an_event_changes_its_pages_escapes_the_title_and_is_audited() 
             "rename".to_string(),
             "event".to_string(),
             Some(en.event_id),
-            None
+            Some(reviewer_id(&app))
         )
     );
 
@@ -402,7 +441,7 @@ async fn merging_moves_the_articles_and_deletes_the_other_event() {
             "merge".to_string(),
             "event".to_string(),
             Some(en.event_id),
-            None
+            Some(reviewer_id(&app))
         )
     );
 }
