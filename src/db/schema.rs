@@ -142,6 +142,8 @@ diesel::table! {
         lang -> Text,
         place_key -> Text,
         parent_key -> Nullable<Text>,
+        level -> Text,
+        capital -> Bool,
     }
 }
 
