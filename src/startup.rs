@@ -32,6 +32,9 @@ impl Application {
                 .wrap(actix_web::middleware::from_fn(
                     crate::web::auth::session_layer,
                 ))
+                .wrap(actix_web::middleware::from_fn(
+                    crate::web::i18n::remember_lang,
+                ))
                 .wrap(TracingLogger::default())
                 .app_data(state.clone())
                 .configure(|cfg| configure(cfg, max_body))
