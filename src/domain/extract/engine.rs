@@ -491,8 +491,13 @@ fn denials(
             .for_each(|u| *u = true);
         let (a, b) = if c < i { (c, i + len) } else { (i, c + clen) };
         let b = b.min(n);
+        // Whom the denial is about sits between the cue and the measure ("denied that any
+        // civilians had been killed"), else just after it; only then look just before, where
+        // the speaker usually is ("the Russian military denied …").
         let group = subj
-            .first_in(doc, a.saturating_sub(2), (b + 5).min(srange.end))
+            .first_in(doc, a, b)
+            .or_else(|| subj.first_in(doc, b, (b + 5).min(srange.end)))
+            .or_else(|| subj.first_in(doc, a.saturating_sub(2), a))
             .unwrap_or(UNKNOWN_GROUP)
             .to_string();
         if !zero_seen.insert((sent, measure)) {

@@ -229,6 +229,11 @@ const CASES: &[Case] = &[
         "english denial",
     ),
     (
+        "A spokesman for the Russian military denied that any civilians had been killed.",
+        &[(0, None, Exact, Killed, "civilians")],
+        "a denial about civilians by a named military speaker",
+    ),
+    (
         "نقلت سانا عن مصدر عسكري نافياً سقوط أي قتلى مدنيين.",
         &[(0, None, Exact, Killed, "civilians")],
         "arabic denial",
