@@ -21,6 +21,10 @@ impl Application {
     pub fn build(settings: &AppSettings, pool: DbPool) -> anyhow::Result<Self> {
         let extractor = {
             let mut conn = pool.get()?;
+            // The linker's gazetteer is the (editable) place alias table's.
+            crate::db::linking::replace_gazetteer(crate::db::lexicon_edit::load_gazetteer(
+                &mut conn,
+            )?);
             lexicon::load_extractor(&mut conn)?
         };
         let listener = TcpListener::bind(&settings.bind)?;

@@ -2,6 +2,7 @@
 //! event only (never the whole database).
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, LazyLock, RwLock};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
@@ -19,6 +20,28 @@ use crate::domain::{ExtractedClaim, Measure, Qualifier};
 
 /// At most this many events sharing a place are scored for a new article (most recent first).
 const MAX_CANDIDATES: i64 = 500;
+
+/// The gazetteer linking reads: the shipped one until the database's (edited) copy is installed
+/// at start-up and after each reviewer edit of the place aliases.
+static GAZETTEER: LazyLock<RwLock<Arc<Gazetteer>>> =
+    LazyLock::new(|| RwLock::new(Arc::new(Gazetteer::builtin().clone())));
+
+/// The current gazetteer (cheap to clone).
+pub fn gazetteer() -> Arc<Gazetteer> {
+    match GAZETTEER.read() {
+        Ok(guard) => guard.clone(),
+        Err(poisoned) => poisoned.into_inner().clone(),
+    }
+}
+
+/// Swaps in a gazetteer rebuilt from the edited place aliases.
+pub fn replace_gazetteer(gazetteer: Gazetteer) {
+    let mut guard = match GAZETTEER.write() {
+        Ok(guard) => guard,
+        Err(poisoned) => poisoned.into_inner(),
+    };
+    *guard = Arc::new(gazetteer);
+}
 
 /// What the linker needs to know about a newly stored version.
 pub struct VersionToLink<'a> {
@@ -42,7 +65,8 @@ struct CandidateRow {
 /// earlier version has one, else the best-matching event sharing a place, else a new one — and
 /// recomputes that event's facts. Returns the event id.
 pub fn attach_and_link(conn: &mut PgConnection, version: &VersionToLink) -> QueryResult<i64> {
-    let gazetteer = Gazetteer::builtin();
+    let gazetteer = gazetteer();
+    let gazetteer = gazetteer.as_ref();
     let published = version.published.map(|d| d.date_naive());
     let sig = signature(
         version.text,
@@ -127,8 +151,7 @@ fn create_event(
             events::place_key.eq(&place),
             events::place_name.eq(place
                 .as_deref()
-                .and_then(|k| Gazetteer::builtin().place(k))
-                .and_then(|p| p.names.first().cloned())),
+                .and_then(|k| gazetteer().place(k).and_then(|p| p.names.first().cloned()))),
             events::date_from.eq(published),
             events::date_to.eq(published),
         ))

@@ -7,10 +7,13 @@ pub mod events;
 pub mod export;
 pub mod ingest;
 pub mod lexicon;
+pub mod lexicon_edit;
 pub mod linking;
 pub mod models;
+pub mod review;
 pub mod schema;
 pub mod search;
+pub mod sources;
 pub mod testing;
 pub mod users;
 

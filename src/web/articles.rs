@@ -209,6 +209,8 @@ pub struct ArticlePage {
     pub claims: Vec<Claim>,
     pub versions: Vec<VersionRow>,
     pub notice: Option<String>,
+    /// The reviewer forms' choices and the article's history (`web::review`).
+    pub review: super::review::ArticleReview,
 }
 
 impl ArticlePage {
@@ -338,13 +340,14 @@ pub async fn show_article(
     let result = async {
         let id = parse_id(&path)?;
         let number = parse_version(query.version.as_deref())?;
-        let (article, outlet, version, claims, versions) = state
+        let (article, outlet, version, claims, versions, review) = state
             .with_conn(move |conn| {
                 let (article, outlet) = articles::find(conn, id)?;
                 let version = articles::version(conn, id, number)?;
                 let claims = articles::claims_of_version(conn, version.id)?;
                 let versions = articles::version_list(conn, id)?;
-                Ok((article, outlet, version, claims, versions))
+                let review = super::review::article_review(conn, id)?;
+                Ok((article, outlet, version, claims, versions, review))
             })
             .await?;
         let latest = versions.last().map(|v| v.0).unwrap_or(version.number);
@@ -365,6 +368,7 @@ pub async fn show_article(
                 })
                 .collect(),
             notice: query.notice.clone(),
+            review,
         })
     }
     .await;

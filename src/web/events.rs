@@ -474,6 +474,8 @@ pub struct EventPage {
     /// The event a split made (for the notice's link).
     pub new_event: Option<i64>,
     pub title_max: usize,
+    /// Verdicts, source grades and the event's history (`web::review`).
+    pub review: super::review::EventReview,
 }
 
 impl EventPage {
@@ -502,13 +504,14 @@ pub async fn show_event(
     let ctx = PageContext::from_request(&req);
     let result = async {
         let id = parse_id(&path)?;
-        let (event, articles, facts, others) = state
+        let (event, articles, facts, others, review) = state
             .with_conn(move |conn| {
                 let event = events::find(conn, id)?;
                 let articles = events::articles_of(conn, id)?;
                 let facts = events::facts_of(conn, id)?;
                 let others = events::other_events(conn, id, SUGGESTED_EVENTS)?;
-                Ok((event, articles, facts, others))
+                let review = super::review::event_review(conn, id)?;
+                Ok((event, articles, facts, others, review))
             })
             .await?;
         let t = ctx.t;
@@ -526,6 +529,7 @@ pub async fn show_event(
                 .and_then(|n| n.parse().ok())
                 .filter(|n: &i64| *n > 0),
             title_max: events::MAX_TITLE_CHARS,
+            review,
         })
     }
     .await;

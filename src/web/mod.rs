@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod api;
 pub mod articles;
+pub mod audit;
 pub mod auth;
 pub mod conflicts;
 pub mod error;
@@ -12,8 +13,11 @@ pub mod exports;
 pub mod health;
 pub mod home;
 pub mod i18n;
+pub mod lexicon;
 pub mod page;
+pub mod review;
 pub mod search;
+pub mod sources;
 
 use std::sync::{Arc, Mutex, RwLock};
 
@@ -125,6 +129,42 @@ pub fn configure(cfg: &mut web::ServiceConfig, max_body_bytes: usize) {
         web::post().to(event_forms::move_article),
     )
     .route("/conflicts", web::get().to(conflicts::list_conflicts))
+    // Review (issue 6): claims, conflicts, sources, lexicons, audit log.
+    .route("/claims/{id}/confirm", web::post().to(review::confirm_claim))
+    .route("/claims/{id}/reject", web::post().to(review::reject_claim))
+    .route("/claims/{id}/edit", web::post().to(review::edit_claim))
+    .route(
+        "/articles/{id}/versions/{number}/claims",
+        web::post().to(review::add_claim),
+    )
+    .route(
+        "/articles/{id}/versions/{number}/reextract",
+        web::post().to(review::reextract_version),
+    )
+    .route("/conflicts/{id}", web::get().to(review::show_conflict))
+    .route(
+        "/conflicts/{id}/status",
+        web::post().to(review::set_fact_status),
+    )
+    .route(
+        "/conflicts/{id}/explain",
+        web::post().to(review::explain_member),
+    )
+    .route("/sources", web::get().to(sources::list_sources))
+    .route("/sources/{id}", web::post().to(sources::update_source))
+    .route("/lexicon/subjects", web::get().to(lexicon::list_subjects))
+    .route("/lexicon/subjects", web::post().to(lexicon::add_subject))
+    .route(
+        "/lexicon/subjects/{id}/delete",
+        web::post().to(lexicon::delete_subject),
+    )
+    .route("/lexicon/places", web::get().to(lexicon::list_places))
+    .route("/lexicon/places", web::post().to(lexicon::add_place))
+    .route(
+        "/lexicon/places/{id}/delete",
+        web::post().to(lexicon::delete_place),
+    )
+    .route("/audit", web::get().to(audit::list_audit))
     .route(
         "/export/conflicts.csv",
         web::get().to(exports::conflicts_csv),
