@@ -75,6 +75,16 @@ pub enum Command {
         #[arg(value_enum)]
         what: ExportKind,
     },
+    /// Write a synthetic corpus in the import format (.jsonl), for benchmarks.
+    Generate {
+        /// Number of article versions to write.
+        #[arg(long)]
+        articles: usize,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Manage user accounts.
     User {
         #[command(subcommand)]
@@ -195,6 +205,18 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             })
         }
         Command::Extract { json, file } => extract_command(&file, json),
+        Command::Generate {
+            articles,
+            out,
+            seed,
+        } => {
+            let file = std::fs::File::create(&out)
+                .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", out.display()))?;
+            let written =
+                crate::generate::generate(articles, seed, std::io::BufWriter::new(file))?;
+            println!("wrote {written} articles to {}", out.display());
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Export { what } => {
             let database = open(&settings)?;
             let mut conn = database.pool.get()?;

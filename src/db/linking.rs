@@ -6,7 +6,7 @@ use std::sync::{Arc, LazyLock, RwLock};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{Array, BigInt, Jsonb, Text};
+use diesel::sql_types::{Array, BigInt, Date, Integer, Jsonb, Nullable, Text};
 
 use super::schema::{
     article_versions, articles, claims, events, fact_members, facts, member_overrides, outlets,
@@ -20,6 +20,9 @@ use crate::domain::{ExtractedClaim, Measure, Qualifier};
 
 /// At most this many events sharing a place are scored for a new article (most recent first).
 const MAX_CANDIDATES: i64 = 500;
+/// An article published more than this many days before or after an event's reports is about
+/// another incident. Follow-ups (a revised toll, a funeral) come within days.
+const EVENT_WINDOW_DAYS: i32 = 10;
 
 /// The gazetteer linking reads: the shipped one until the database's (edited) copy is installed
 /// at start-up and after each reviewer edit of the place aliases.
@@ -82,7 +85,7 @@ pub fn attach_and_link(conn: &mut PgConnection, version: &VersionToLink) -> Quer
         .first(conn)?;
     let event_id = match current {
         Some(id) => id,
-        None => match find_matching_event(conn, &sig, gazetteer)? {
+        None => match find_matching_event(conn, &sig, published, gazetteer)? {
             Some(id) => id,
             None => create_event(conn, version, &sig, published)?,
         },
@@ -104,18 +107,25 @@ pub fn attach_and_link(conn: &mut PgConnection, version: &VersionToLink) -> Quer
 fn find_matching_event(
     conn: &mut PgConnection,
     sig: &EventSignature,
+    published: Option<NaiveDate>,
     gazetteer: &Gazetteer,
 ) -> QueryResult<Option<i64>> {
     if sig.places.is_empty() {
         return Ok(None);
     }
     let keys: Vec<String> = sig.places.keys().cloned().collect();
+    // Only events sharing a place, and — when both dates are known — reported within
+    // `EVENT_WINDOW_DAYS` of this article: a town's incidents years apart are not one event.
     let rows: Vec<CandidateRow> = diesel::sql_query(
         "SELECT id, signature FROM events WHERE (signature -> 'places') ?| $1 \
+         AND ($3::date IS NULL OR date_from IS NULL \
+              OR $3::date BETWEEN date_from - $4::int AND date_to + $4::int) \
          ORDER BY updated_at DESC LIMIT $2",
     )
     .bind::<Array<Text>, _>(&keys)
     .bind::<BigInt, _>(MAX_CANDIDATES)
+    .bind::<Nullable<Date>, _>(published)
+    .bind::<Integer, _>(EVENT_WINDOW_DAYS)
     .load(conn)?;
     let candidates: Vec<(i64, EventSignature)> = rows
         .into_iter()
@@ -283,6 +293,7 @@ pub fn relink_event(conn: &mut PgConnection, event_id: i64) -> QueryResult<Vec<F
     let mut found = link_event(&claims_in, SourceDirectory::builtin());
     apply_overrides(conn, &mut found)?;
     let source_ids = upsert_sources(conn, &found)?;
+    let mut claim_sources: (Vec<i64>, Vec<i64>) = (Vec::new(), Vec::new());
     let mut kept: Vec<i64> = Vec::new();
     for fact in &found {
         let fact_id: i64 = diesel::insert_into(facts::table)
@@ -335,12 +346,21 @@ pub fn relink_event(conn: &mut PgConnection, event_id: i64) -> QueryResult<Vec<F
             .execute(conn)?;
         for m in &fact.members {
             if let Some(source_id) = source_ids.get(&m.source_key) {
-                diesel::update(claims::table.find(m.claim_id))
-                    .set(claims::source_id.eq(source_id))
-                    .execute(conn)?;
+                claim_sources.0.push(m.claim_id);
+                claim_sources.1.push(*source_id);
             }
         }
     }
+    // One statement for all the event's claims, touching only rows whose source changed.
+    diesel::sql_query(
+        "UPDATE claims SET source_id = v.source_id \
+         FROM (SELECT unnest($1::bigint[]) AS id, unnest($2::bigint[]) AS source_id) v \
+         WHERE claims.id = v.id AND claims.source_id IS DISTINCT FROM v.source_id",
+    )
+    .bind::<Array<BigInt>, _>(&claim_sources.0)
+    .bind::<Array<BigInt>, _>(&claim_sources.1)
+    .execute(conn)?;
+
     diesel::delete(
         facts::table
             .filter(facts::event_id.eq(event_id))
