@@ -5,4 +5,5 @@ mod events;
 mod health;
 mod helpers;
 mod home;
+mod review;
 mod search;
