@@ -820,7 +820,7 @@ pub fn history(
             .load(conn)?;
         out.extend(rows);
     }
-    out.sort_by(|a, b| (b.at, b.id).cmp(&(a.at, a.id)));
+    out.sort_by_key(|e| std::cmp::Reverse((e.at, e.id)));
     out.truncate(limit.max(0) as usize);
     Ok(out)
 }
