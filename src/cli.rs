@@ -70,10 +70,15 @@ pub enum Command {
         json: bool,
         file: PathBuf,
     },
-    /// Export data as CSV on stdout.
+    /// Export data as CSV on stdout (streamed from the database a page at a time).
     Export {
         #[arg(value_enum)]
         what: ExportKind,
+        #[command(flatten)]
+        filter: ExportFlags,
+        /// Start with a UTF-8 byte-order mark (so spreadsheet programs read Arabic right).
+        #[arg(long)]
+        bom: bool,
     },
     /// Write a synthetic corpus in the import format (.jsonl), for benchmarks.
     Generate {
@@ -107,6 +112,61 @@ pub enum ExportKind {
     Claims,
     Conflicts,
     Events,
+}
+
+/// The filters of `claimdb export` (those of the list pages and `/export/*.csv`).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct ExportFlags {
+    /// Only this event (its number).
+    #[arg(long)]
+    pub event: Option<String>,
+    /// Only claims of this article (for conflicts and events: facts with a figure from it).
+    #[arg(long)]
+    pub article: Option<String>,
+    /// killed, wounded, casualties, captured, missing, displaced, destroyed or count.
+    #[arg(long)]
+    pub measure: Option<String>,
+    /// An actor group key, such as civilians.
+    #[arg(long)]
+    pub group: Option<String>,
+    /// A part of the source's name or of the attribution as written (any case).
+    #[arg(long)]
+    pub source: Option<String>,
+    /// First day (YYYY-MM-DD) of the article's published date, else its version's date.
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Last day (YYYY-MM-DD), inclusive.
+    #[arg(long)]
+    pub to: Option<String>,
+    /// A fact's status (open, resolved, unresolvable); for claims, a claim's (unreviewed,
+    /// confirmed, corrected, rejected).
+    #[arg(long)]
+    pub status: Option<String>,
+}
+
+impl ExportFlags {
+    fn input(&self) -> db::export::FilterInput {
+        db::export::FilterInput {
+            event: self.event.clone(),
+            article: self.article.clone(),
+            measure: self.measure.clone(),
+            group: self.group.clone(),
+            source: self.source.clone(),
+            from: self.from.clone(),
+            to: self.to.clone(),
+            status: self.status.clone(),
+        }
+    }
+}
+
+impl ExportKind {
+    fn kind(self) -> db::export::Kind {
+        match self {
+            ExportKind::Claims => db::export::Kind::Claims,
+            ExportKind::Conflicts => db::export::Kind::Conflicts,
+            ExportKind::Events => db::export::Kind::Events,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -217,24 +277,7 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("wrote {written} articles to {}", out.display());
             Ok(ExitCode::SUCCESS)
         }
-        Command::Export { what } => {
-            let database = open(&settings)?;
-            let mut conn = database.pool.get()?;
-            let stdout = std::io::stdout().lock();
-            match what {
-                ExportKind::Conflicts => db::export::to_csv(
-                    &db::export::conflict_rows(&mut conn, &Default::default())?,
-                    stdout,
-                )?,
-                ExportKind::Claims => {
-                    db::export::to_csv(&db::export::claim_rows(&mut conn)?, stdout)?
-                }
-                ExportKind::Events => {
-                    db::export::to_csv(&db::export::event_rows(&mut conn)?, stdout)?
-                }
-            }
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Export { what, filter, bom } => export_command(&settings, what, &filter, bom),
         Command::User {
             action: UserAction::Add { name, role },
         } => {
@@ -262,6 +305,47 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// `claimdb export`: a refused filter exits with 2 before the database is opened.
+fn export_command(
+    settings: &DatabaseSettings,
+    what: ExportKind,
+    flags: &ExportFlags,
+    bom: bool,
+) -> anyhow::Result<ExitCode> {
+    let kind = what.kind();
+    let filter = match db::export::parse_filter(&flags.input(), kind.statuses()) {
+        Ok(filter) => filter,
+        Err(e) => {
+            let t = crate::web::i18n::Lang::En.messages();
+            eprintln!("claimdb: {} ({:?})", t.get(e.key), e.value);
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let database = open(settings)?;
+    let mut conn = database.pool.get()?;
+    let stdout = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
+    let page = db::export::PAGE_ROWS;
+    match db::export::write_csv(&mut conn, kind, &filter, bom, page, stdout) {
+        Ok(_) => Ok(ExitCode::SUCCESS),
+        // The reader stopped early (`| head`): not an error of ours.
+        Err(e) if is_broken_pipe(&e) => Ok(ExitCode::SUCCESS),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn is_broken_pipe(e: &db::export::ExportError) -> bool {
+    use db::export::ExportError;
+    let io = match e {
+        ExportError::Io(io) => io,
+        ExportError::Csv(e) => match e.kind() {
+            csv::ErrorKind::Io(io) => io,
+            _ => return false,
+        },
+        ExportError::Db(_) => return false,
+    };
+    io.kind() == std::io::ErrorKind::BrokenPipe
 }
 
 fn extract_command(file: &std::path::Path, json: bool) -> anyhow::Result<ExitCode> {

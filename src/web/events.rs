@@ -468,6 +468,9 @@ pub struct EventPage {
     pub dates: String,
     pub articles: Vec<ArticleRow>,
     pub facts: Vec<FactView>,
+    /// The schema.org ClaimReview JSON-LD of the resolved conflicts, escaped for a `<script>`
+    /// element (`claimreview::script_json`); `None` when there is none.
+    pub claim_review: Option<String>,
     /// Other events, for the merge and move forms' suggestions.
     pub others: Vec<(i64, String)>,
     pub notice: Option<String>,
@@ -514,6 +517,7 @@ pub async fn show_event(
                 Ok((event, articles, facts, others, review))
             })
             .await?;
+        let claim_review = super::claimreview::script_for_event(&state, &req, id).await?;
         let t = ctx.t;
         render(EventPage {
             ctx: ctx.clone(),
@@ -521,6 +525,7 @@ pub async fn show_event(
             event,
             articles: articles.into_iter().map(ArticleRow::from).collect(),
             facts: facts.into_iter().map(|(f, m)| fact_view(f, m, t)).collect(),
+            claim_review,
             others,
             notice: query.notice.clone(),
             new_event: query

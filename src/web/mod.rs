@@ -2,9 +2,11 @@
 
 pub mod admin;
 pub mod api;
+pub mod api_read;
 pub mod articles;
 pub mod audit;
 pub mod auth;
+pub mod claimreview;
 pub mod conflicts;
 pub mod error;
 pub mod event_forms;
@@ -171,6 +173,10 @@ pub fn configure(cfg: &mut web::ServiceConfig, max_body_bytes: usize) {
     )
     .route("/export/claims.csv", web::get().to(exports::claims_csv))
     .route("/export/events.csv", web::get().to(exports::events_csv))
+    .route(
+        "/events/{id}/claimreview.json",
+        web::get().to(claimreview::event_claimreview),
+    )
     .route("/search", web::get().to(search::search_articles))
     .route("/login", web::get().to(auth::login_form))
     .route("/login", web::post().to(auth::login))
@@ -179,6 +185,11 @@ pub fn configure(cfg: &mut web::ServiceConfig, max_body_bytes: usize) {
     .route("/admin/users", web::post().to(admin::create_user))
     .route("/admin/users/{id}", web::post().to(admin::update_user))
     .route("/api/articles", web::post().to(api::create_article))
+    .route("/api/events", web::get().to(api_read::list_events))
+    .route("/api/events/{id}", web::get().to(api_read::show_event))
+    .route("/api/facts", web::get().to(api_read::list_facts))
+    .route("/api/conflicts", web::get().to(api_read::list_conflicts))
+    .route("/api/claims", web::get().to(api_read::list_claims))
     .route("/api/articles/{id}", web::get().to(api::show_article))
     .route(
         "/api/articles/{id}/versions/{number}",

@@ -342,11 +342,17 @@ async fn the_conflicts_csv_has_the_contract_columns_and_one_row_per_member() {
     assert_eq!(body.lines().count(), 1);
     assert!(body.starts_with("conflict_id,event_id,event_title,measure,group,value,"));
 
+    // One row per fact (tests/api/exports.rs checks the columns).
     let response = app.get("/export/events.csv").await;
     assert_eq!(response.status().as_u16(), 200);
     let body = response.text().await.unwrap();
-    assert!(body.starts_with("event_id,title,place,date_from,date_to,articles,conflicts"));
-    assert_eq!(body.lines().count(), 2);
+    assert!(body.starts_with("event_id,event_title,place,date_from,date_to,fact_id,"));
+    let facts: i64 = {
+        use claimdb::db::schema::facts;
+        let mut conn = app.pool.get().unwrap();
+        facts::table.count().get_result(&mut conn).unwrap()
+    };
+    assert_eq!(body.lines().count() as i64, 1 + facts);
     let body = app.get("/export/claims.csv").await.text().await.unwrap();
     assert!(body.starts_with("claim_id,article_id,version,event_id,"));
     assert!(body.lines().count() > 3);
