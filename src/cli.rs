@@ -272,8 +272,7 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
         } => {
             let file = std::fs::File::create(&out)
                 .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", out.display()))?;
-            let written =
-                crate::generate::generate(articles, seed, std::io::BufWriter::new(file))?;
+            let written = crate::generate::generate(articles, seed, std::io::BufWriter::new(file))?;
             println!("wrote {written} articles to {}", out.display());
             Ok(ExitCode::SUCCESS)
         }

@@ -5,10 +5,10 @@ pub mod extract;
 pub mod linking;
 
 pub use claim::{ExtractedClaim, Measure, Qualifier, UNKNOWN_GROUP};
+pub mod auth;
 pub mod diff;
 pub mod language;
 pub mod pipeline;
 pub mod quote;
-pub mod submission;
-pub mod auth;
 pub mod search_text;
+pub mod submission;

@@ -132,7 +132,10 @@ pub fn configure(cfg: &mut web::ServiceConfig, max_body_bytes: usize) {
     )
     .route("/conflicts", web::get().to(conflicts::list_conflicts))
     // Review (issue 6): claims, conflicts, sources, lexicons, audit log.
-    .route("/claims/{id}/confirm", web::post().to(review::confirm_claim))
+    .route(
+        "/claims/{id}/confirm",
+        web::post().to(review::confirm_claim),
+    )
     .route("/claims/{id}/reject", web::post().to(review::reject_claim))
     .route("/claims/{id}/edit", web::post().to(review::edit_claim))
     .route(
