@@ -258,6 +258,14 @@ fn escaped(html: &str, what: &str) -> bool {
         || html.contains(&format!("&lt;script&gt;{what}"))
 }
 
+/// A change to try: path, fields, the audit action and entity it should record.
+type Change = (
+    String,
+    Vec<(&'static str, String)>,
+    &'static str,
+    &'static str,
+);
+
 fn s(v: &str) -> String {
     v.to_string()
 }
@@ -281,7 +289,7 @@ async fn every_review_change_needs_a_reviewer_and_a_csrf_token_and_is_audited() 
     let a = en.article_id;
 
     // (path, fields, expected action, expected entity)
-    let changes: Vec<(String, Vec<(&str, String)>, &str, &str)> = vec![
+    let changes: Vec<Change> = vec![
         (
             format!("/claims/{}/confirm", en_claims[0].0),
             vec![],
