@@ -2,6 +2,8 @@
 //! without diacritics, with any alef form or ta marbuta, or with Arabic-Indic digits finds the
 //! same words.
 
+use std::sync::OnceLock;
+
 /// Folds one character; `None` drops it (diacritics, tatweel).
 fn fold_char(c: char) -> Option<char> {
     match c {
@@ -32,14 +34,65 @@ fn strip_arabic_prefix(word: &str) -> Option<&str> {
     })
 }
 
+/// What one character becomes in folded text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Folded {
+    Drop,
+    Space,
+    Lower([char; 3], u8),
+}
+
+fn fold_one_slow(c: char) -> Folded {
+    match fold_char(c) {
+        Some(c) if c.is_alphanumeric() => {
+            let mut buf = ['\0'; 3];
+            let mut n = 0u8;
+            for l in c.to_lowercase() {
+                buf[n as usize] = l;
+                n += 1;
+            }
+            Folded::Lower(buf, n)
+        }
+        Some(_) => Folded::Space,
+        None => Folded::Drop,
+    }
+}
+
+/// Characters below this code point (Latin, Greek, Cyrillic, Hebrew, Arabic) fold through a
+/// table built once.
+const TABLE_END: u32 = 0x0800;
+
+fn table() -> &'static [Folded] {
+    static TABLE: OnceLock<Vec<Folded>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        (0..TABLE_END)
+            .map(|u| char::from_u32(u).map_or(Folded::Space, fold_one_slow))
+            .collect()
+    })
+}
+
 /// Folds spelling variants and lower-cases; punctuation becomes space.
 pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    let table = table();
     for c in text.chars() {
-        match fold_char(c) {
-            Some(c) if c.is_alphanumeric() => out.extend(c.to_lowercase()),
-            Some(_) => out.push(' '),
-            None => {}
+        if c.is_ascii() {
+            out.push(if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                ' '
+            });
+            continue;
+        }
+        let f = if (c as u32) < TABLE_END {
+            table[c as usize]
+        } else {
+            fold_one_slow(c)
+        };
+        match f {
+            Folded::Lower(buf, n) => out.extend(&buf[..n as usize]),
+            Folded::Space => out.push(' '),
+            Folded::Drop => {}
         }
     }
     out
@@ -157,6 +210,34 @@ mod tests {
                 want,
                 "input {input}"
             );
+        }
+    }
+
+    #[test]
+    fn table_folding_equals_folding_each_character() {
+        let slow = |t: &str| -> String {
+            let mut out = String::new();
+            for c in t.chars() {
+                match fold_char(c) {
+                    Some(c) if c.is_alphanumeric() => out.extend(c.to_lowercase()),
+                    Some(_) => out.push(' '),
+                    None => {}
+                }
+            }
+            out
+        };
+        for t in [
+            "Killed, 15 — Déir ez-Zôr; İstanbul ΣΑΣ Москва",
+            "قُتِلَ ١٥ شخصاً في الـقصف على إدلب ۰۹ آلاف مستشفى ٱ",
+            "mixed ﷲ ½ ｆｕｌｌ 日本語 \u{200c}\u{a0}",
+        ] {
+            assert_eq!(fold(t), slow(t), "{t:?}");
+        }
+        for u in (0..0x3000).chain(0xfb00..0x10000) {
+            if let Some(c) = char::from_u32(u) {
+                let t = format!("a{c}b");
+                assert_eq!(fold(&t), slow(&t), "U+{u:04X}");
+            }
         }
     }
 

@@ -6,6 +6,8 @@
 use super::normalize::fold;
 use chrono::{Datelike, Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::sync::OnceLock;
 
 /// A day named in a text; the year is unknown when neither the text nor the publication date
 /// gives it.
@@ -210,18 +212,53 @@ const WEEKDAYS: &[(&str, u32)] = &[
     ("الاحد", 6),
 ];
 
-fn lookup<T: Copy>(table: &[(&str, T)], words: &[&str], i: usize) -> Option<(T, usize)> {
-    // two-word entries first
-    if i + 1 < words.len() {
-        let two = format!("{} {}", words[i], words[i + 1]);
-        if let Some((_, v)) = table.iter().find(|(k, _)| *k == two) {
-            return Some((*v, 2));
+/// A word table indexed for lookups: one-word entries by word, two-word entries by their first
+/// word. The first entry of a key wins, as in a scan of the table.
+struct WordTable<T: 'static> {
+    one: HashMap<&'static str, T>,
+    two: HashMap<&'static str, Vec<(&'static str, T)>>,
+}
+
+impl<T: Copy> WordTable<T> {
+    fn new(table: &'static [(&'static str, T)]) -> Self {
+        let mut one = HashMap::new();
+        let mut two: HashMap<&'static str, Vec<(&'static str, T)>> = HashMap::new();
+        for &(k, v) in table {
+            // folded words hold no spaces, so an entry of two words matches a word pair
+            match k.split_once(' ') {
+                Some((first, rest)) => two.entry(first).or_default().push((rest, v)),
+                None => {
+                    one.entry(k).or_insert(v);
+                }
+            }
         }
+        WordTable { one, two }
     }
-    table
-        .iter()
-        .find(|(k, _)| *k == words[i])
-        .map(|(_, v)| (*v, 1))
+
+    /// The entry at word `i` (two-word entries first), with the number of words it spans.
+    fn lookup(&self, words: &[&str], i: usize) -> Option<(T, usize)> {
+        if let (Some(seconds), Some(next)) = (self.two.get(words[i]), words.get(i + 1)) {
+            if let Some((_, v)) = seconds.iter().find(|(k, _)| k == next) {
+                return Some((*v, 2));
+            }
+        }
+        self.one.get(words[i]).map(|v| (*v, 1))
+    }
+}
+
+struct Tables {
+    months: WordTable<u32>,
+    relative: WordTable<i64>,
+    weekdays: WordTable<u32>,
+}
+
+fn tables() -> &'static Tables {
+    static TABLES: OnceLock<Tables> = OnceLock::new();
+    TABLES.get_or_init(|| Tables {
+        months: WordTable::new(MONTHS),
+        relative: WordTable::new(RELATIVE),
+        weekdays: WordTable::new(WEEKDAYS),
+    })
 }
 
 fn day_number(w: &str) -> Option<u32> {
@@ -288,9 +325,10 @@ fn find_dates_in_line(text: &str, published: Option<NaiveDate>) -> Vec<DayMentio
             }
         }
     }
+    let t = tables();
     let mut i = 0;
     while i < words.len() {
-        if let Some((month, n)) = lookup(MONTHS, &words, i) {
+        if let Some((month, n)) = t.months.lookup(&words, i) {
             // DAY [de] MONTH [de] [YEAR]
             let before = if i >= 1 && matches!(words[i - 1], "de" | "del") && i >= 2 {
                 i - 2
@@ -314,7 +352,7 @@ fn find_dates_in_line(text: &str, published: Option<NaiveDate>) -> Vec<DayMentio
             continue;
         }
         if let Some(p) = published {
-            if let Some((off, n)) = lookup(RELATIVE, &words, i) {
+            if let Some((off, n)) = t.relative.lookup(&words, i) {
                 push(
                     Some(DayMention::from_date(p + Duration::days(off))),
                     &mut out,
@@ -322,7 +360,7 @@ fn find_dates_in_line(text: &str, published: Option<NaiveDate>) -> Vec<DayMentio
                 i += n;
                 continue;
             }
-            if let Some((wd, n)) = lookup(WEEKDAYS, &words, i) {
+            if let Some((wd, n)) = t.weekdays.lookup(&words, i) {
                 let back = (p.weekday().num_days_from_monday() + 7 - wd) % 7;
                 push(
                     Some(DayMention::from_date(p - Duration::days(back as i64))),
@@ -400,6 +438,53 @@ mod tests {
             find_dates("بتاريخ 23 مايو", Some(p)),
             vec![DayMention::from_date(wed)]
         );
+    }
+
+    /// The scan the indexed tables replace.
+    fn lookup_scan<T: Copy>(table: &[(&str, T)], words: &[&str], i: usize) -> Option<(T, usize)> {
+        if i + 1 < words.len() {
+            let two = format!("{} {}", words[i], words[i + 1]);
+            if let Some((_, v)) = table.iter().find(|(k, _)| *k == two) {
+                return Some((*v, 2));
+            }
+        }
+        table
+            .iter()
+            .find(|(k, _)| *k == words[i])
+            .map(|(_, v)| (*v, 1))
+    }
+
+    #[test]
+    fn indexed_tables_answer_like_a_scan() {
+        let mut text: Vec<&str> = vec!["de", "12", "x", "ال", "feira", "hui"];
+        let keys = MONTHS
+            .iter()
+            .map(|(k, _)| *k)
+            .chain(RELATIVE.iter().map(|(k, _)| *k))
+            .chain(WEEKDAYS.iter().map(|(k, _)| *k));
+        for k in keys {
+            text.extend(k.split(' '));
+            text.push("x");
+        }
+        let t = tables();
+        for i in 0..text.len() {
+            for j in [i, (i + 1) % text.len(), (i + 7) % text.len()] {
+                let words = [text[i], text[j], "x"];
+                for at in 0..2 {
+                    assert_eq!(t.months.lookup(&words, at), lookup_scan(MONTHS, &words, at));
+                    assert_eq!(
+                        t.relative.lookup(&words, at),
+                        lookup_scan(RELATIVE, &words, at)
+                    );
+                    assert_eq!(
+                        t.weekdays.lookup(&words, at),
+                        lookup_scan(WEEKDAYS, &words, at)
+                    );
+                }
+            }
+        }
+        assert_eq!(t.months.lookup(&["كانون", "الثاني"], 0), Some((1, 2)));
+        assert_eq!(t.relative.lookup(&["aujourd"], 0), None);
     }
 
     #[test]

@@ -6,6 +6,7 @@
 use super::groups::includes;
 use super::normalize::fold;
 use crate::domain::ExtractedClaim;
+use std::sync::OnceLock;
 
 /// Phrases that announce a part just before the figure.
 const BEFORE: &[&str] = &[
@@ -104,16 +105,33 @@ fn words(s: &str) -> Vec<String> {
         .collect()
 }
 
-/// Position (in words) of the first occurrence of a cue, with its length.
-fn find_cue(ws: &[String], cues: &[&str]) -> Vec<(usize, usize)> {
+/// Cue phrases split into words, once.
+fn split_cues(cues: &'static [&'static str]) -> Vec<Vec<&'static str>> {
+    cues.iter().map(|c| c.split(' ').collect()).collect()
+}
+
+fn before_cues() -> &'static [Vec<&'static str>] {
+    static CUES: OnceLock<Vec<Vec<&'static str>>> = OnceLock::new();
+    CUES.get_or_init(|| split_cues(BEFORE))
+}
+
+fn after_cues() -> &'static [Vec<&'static str>] {
+    static CUES: OnceLock<Vec<Vec<&'static str>>> = OnceLock::new();
+    CUES.get_or_init(|| split_cues(AFTER))
+}
+
+/// Positions (in words) of every occurrence of each cue, with its length.
+fn find_cue(ws: &[String], cues: &[Vec<&str>]) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
-    for cue in cues {
-        let c: Vec<&str> = cue.split(' ').collect();
+    if ws.is_empty() {
+        return out;
+    }
+    for c in cues {
         if c.len() > ws.len() {
             continue;
         }
         for i in 0..=ws.len() - c.len() {
-            if ws[i..i + c.len()].iter().zip(&c).all(|(a, b)| a == b) {
+            if ws[i..i + c.len()].iter().zip(c.iter()).all(|(a, b)| a == b) {
                 out.push((i, c.len()));
             }
         }
@@ -196,20 +214,23 @@ fn has_part_cue(
     let inside = words(&text[start..end]);
     let after = words(&text[end..hi]);
     // a cue just before the figure (at most two words between), or opening the span
-    if find_cue(&before, BEFORE)
+    if find_cue(&before, before_cues())
         .iter()
         .any(|(p, n)| before.len() - (p + n) <= 2)
     {
         return true;
     }
-    if find_cue(&inside, BEFORE).iter().any(|(p, _)| *p <= 1) {
+    if find_cue(&inside, before_cues())
+        .iter()
+        .any(|(p, _)| *p <= 1)
+    {
         return true;
     }
     // a cue just after the figure (at most two words between), or inside the span after its first word
-    if find_cue(&after, AFTER).iter().any(|(p, _)| *p <= 2) {
+    if find_cue(&after, after_cues()).iter().any(|(p, _)| *p <= 2) {
         return true;
     }
-    find_cue(&inside, AFTER).iter().any(|(p, _)| *p >= 1)
+    find_cue(&inside, after_cues()).iter().any(|(p, _)| *p >= 1)
 }
 
 /// Fills `part_of` for claims whose wording marks them as a part of another figure and whose

@@ -79,11 +79,19 @@ pub struct SourceDirectory {
     sources: PhraseMatcher,
     kinds: PhraseMatcher,
     filler: HashSet<String>,
+    /// Per kind, its folded names padded with spaces (" war monitor "), empty ones left out.
+    kind_phrases: Vec<Vec<String>>,
+    /// Folded fillers of more than one word, padded with spaces (" porte parole ").
+    multiword_filler: Vec<String>,
 }
 
 /// Folds a name for keys: `fold`, then leading articles dropped and Arabic articles stripped.
 pub fn normalize_name(text: &str) -> String {
-    let f = fold(text);
+    normalize_folded(&fold(text))
+}
+
+/// [`normalize_name`] of text already folded by [`fold`].
+fn normalize_folded(f: &str) -> String {
     let words: Vec<&str> = f.split(' ').filter(|w| !w.is_empty()).collect();
     let mut start = 0;
     while start < words.len()
@@ -159,12 +167,31 @@ impl SourceDirectory {
                 .flat_map(|(i, k)| k.names.iter().map(move |n| (n.as_str(), i))),
             opts,
         );
-        let filler = data.filler.iter().map(|f| fold(f)).collect();
+        let filler: HashSet<String> = data.filler.iter().map(|f| fold(f)).collect();
+        let kind_phrases = data
+            .kinds
+            .iter()
+            .map(|k| {
+                k.names
+                    .iter()
+                    .map(|n| fold(n))
+                    .filter(|f| !f.is_empty())
+                    .map(|f| format!(" {f} "))
+                    .collect()
+            })
+            .collect();
+        let multiword_filler = filler
+            .iter()
+            .filter(|f| f.contains(' '))
+            .map(|f| format!(" {f} "))
+            .collect();
         Ok(SourceDirectory {
             data,
             sources,
             kinds,
             filler,
+            kind_phrases,
+            multiword_filler,
         })
     }
 
@@ -204,11 +231,8 @@ impl SourceDirectory {
             .collect();
         // kind words nested in longer ones count too ("military source" is also a "source")
         let padded = format!(" {folded} ");
-        for k in &self.data.kinds {
-            if k.names.iter().any(|n| {
-                let f = fold(n);
-                !f.is_empty() && padded.contains(&format!(" {f} "))
-            }) {
+        for (k, phrases) in self.data.kinds.iter().zip(&self.kind_phrases) {
+            if !kinds.contains(&k.key) && phrases.iter().any(|p| padded.contains(p.as_str())) {
                 kinds.insert(k.key.clone());
             }
         }
@@ -232,8 +256,8 @@ impl SourceDirectory {
                 " {} ",
                 rest.split_whitespace().collect::<Vec<_>>().join(" ")
             );
-            for f in self.filler.iter().filter(|f| f.contains(' ')) {
-                r = r.replace(&format!(" {f} "), " ");
+            for f in &self.multiword_filler {
+                r = r.replace(f.as_str(), " ");
             }
             r.split(' ')
                 .filter(|w| !w.is_empty())
@@ -248,7 +272,7 @@ impl SourceDirectory {
             Attribution::Short { kinds, folded }
         } else {
             Attribution::Named {
-                key: format!("x:{}", normalize_name(raw)),
+                key: format!("x:{}", normalize_folded(&folded)),
                 kinds,
             }
         }
