@@ -305,7 +305,8 @@ fn body(
     while out.len() < target {
         out.push('\n');
         for _ in 0..3 {
-            out.push_str(*pick(rng, filler));
+            let sentence: &&str = pick(rng, filler);
+            out.push_str(sentence);
             out.push(' ');
         }
     }
