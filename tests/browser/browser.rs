@@ -55,6 +55,13 @@ fn binaries() -> Result<(PathBuf, PathBuf), String> {
     Ok((chromium, driver))
 }
 
+/// A line on the real standard error: the test harness captures `eprintln!` of passing tests,
+/// and a skip must be seen.
+fn say(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
+}
+
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -68,16 +75,16 @@ impl Browser {
     pub async fn start_or_skip(test: &str) -> Option<Browser> {
         let mode = std::env::var("CLAIMDB_BROWSER_TESTS").unwrap_or_default();
         if mode == "skip" {
-            eprintln!("SKIPPED {test}: CLAIMDB_BROWSER_TESTS=skip");
+            say(&format!("SKIPPED {test}: CLAIMDB_BROWSER_TESTS=skip"));
             return None;
         }
         let (chromium, driver) = match binaries() {
             Ok(found) => found,
             Err(why) if mode != "required" => {
-                eprintln!(
+                say(&format!(
                     "SKIPPED {test}: {why} (install the Debian packages chromium and \
                      chromium-driver; CLAIMDB_BROWSER_TESTS=required makes this a failure)"
-                );
+                ));
                 return None;
             }
             Err(why) => panic!("{test}: {why}, and CLAIMDB_BROWSER_TESTS=required"),
