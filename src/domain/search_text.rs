@@ -90,6 +90,7 @@ pub fn fold(text: &str) -> String {
             fold_one_slow(c)
         };
         match f {
+            Folded::Lower([l, _, _], 1) => out.push(l),
             Folded::Lower(buf, n) => out.extend(&buf[..n as usize]),
             Folded::Space => out.push(' '),
             Folded::Drop => {}
@@ -103,7 +104,8 @@ pub fn fold(text: &str) -> String {
 pub fn index_document(text: &str) -> String {
     let folded = fold(text);
     let mut out = String::with_capacity(folded.len() + folded.len() / 4);
-    for word in folded.split_whitespace() {
+    // folded text separates words by ASCII spaces only
+    for word in folded.split(' ').filter(|w| !w.is_empty()) {
         out.push_str(word);
         out.push(' ');
         if word.chars().next().is_some_and(is_arabic_letter) {

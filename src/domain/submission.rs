@@ -4,6 +4,8 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::borrow::Cow;
+use std::sync::OnceLock;
+use unicode_normalization::char::canonical_combining_class;
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 use super::language::detect_language;
@@ -292,33 +294,125 @@ pub fn parse_published(input: &str) -> Result<DateTime<Utc>, String> {
 pub fn normalized_text(text: &str) -> String {
     let nfc = nfc(text);
     let mut out = String::with_capacity(nfc.len());
-    for w in nfc.split_whitespace() {
+    for_each_word(&nfc, |w| {
         if !out.is_empty() {
             out.push(' ');
         }
         out.push_str(w);
-    }
+    });
     out
+}
+
+/// Calls `f` on each word of `text`, as `str::split_whitespace` yields them.
+fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
+    for_each_word_range(text, |s, e| f(&text[s..e]));
+}
+
+/// Calls `f` with the byte range of each word of `text`, as `str::split_whitespace` yields
+/// them.
+fn for_each_word_range(text: &str, mut f: impl FnMut(usize, usize)) {
+    let bytes = text.as_bytes();
+    let mut word_start: Option<usize> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (space, len) = match b {
+            0..=0x7f => (matches!(b, b' ' | b'\t'..=b'\r'), 1),
+            // the lead bytes of U+0085, U+00A0, U+1680, U+2000..U+205F and U+3000: the only
+            // other whitespace
+            0xc2 | 0xe1 | 0xe2 | 0xe3 => {
+                let c = text[i..].chars().next().unwrap_or(' ');
+                (c.is_whitespace(), c.len_utf8())
+            }
+            // any other lead or continuation byte is inside a non-space character
+            _ => (false, 1),
+        };
+        match (space, word_start) {
+            (true, Some(s)) => {
+                f(s, i);
+                word_start = None;
+            }
+            (false, None) => word_start = Some(i),
+            _ => {}
+        }
+        i += len;
+    }
+    if let Some(s) = word_start {
+        f(s, text.len());
+    }
+}
+
+/// Whether the text is certainly in NFC: `is_nfc_quick` says `Yes`.
+fn is_nfc_certain(text: &str) -> bool {
+    if text.is_ascii() {
+        return true;
+    }
+    let mut last_cc = 0u8;
+    for c in text.chars() {
+        if c.is_ascii() {
+            last_cc = 0;
+            continue;
+        }
+        let (yes, cc) = nfc_class(c);
+        if !yes || (last_cc > cc && cc != 0) {
+            return false;
+        }
+        last_cc = cc;
+    }
+    true
+}
+
+/// Whether a character passes the NFC quick check on its own, and its combining class;
+/// looked up in a table built once for the first 2048 code points (Latin, Greek, Cyrillic,
+/// Hebrew, Arabic).
+fn nfc_class(c: char) -> (bool, u8) {
+    fn slow(c: char) -> (bool, u8) {
+        (
+            is_nfc_quick(std::iter::once(c)) == IsNormalized::Yes,
+            canonical_combining_class(c),
+        )
+    }
+    static TABLE: OnceLock<Vec<(bool, u8)>> = OnceLock::new();
+    match TABLE
+        .get_or_init(|| {
+            (0..0x800u32)
+                .map(|u| char::from_u32(u).map_or((false, 0), slow))
+                .collect()
+        })
+        .get(c as usize)
+    {
+        Some(&entry) => entry,
+        None => slow(c),
+    }
 }
 
 /// The text in NFC, borrowed when it already is (the common case).
 fn nfc(text: &str) -> Cow<'_, str> {
-    if is_nfc_quick(text.chars()) == IsNormalized::Yes {
+    if is_nfc_certain(text) {
         Cow::Borrowed(text)
     } else {
         Cow::Owned(text.nfc().collect())
     }
 }
 
-/// sha256 (hex) of `normalized_text`, hashed word by word without building it.
+/// sha256 (hex) of `normalized_text`, hashed without building it: runs of words already
+/// separated by single spaces are hashed as they stand.
 pub fn content_hash(text: &str) -> String {
     let nfc = nfc(text);
+    let bytes = nfc.as_bytes();
     let mut hasher = Sha256::new();
-    for (i, w) in nfc.split_whitespace().enumerate() {
-        if i > 0 {
+    let mut run: Option<(usize, usize)> = None;
+    for_each_word_range(&nfc, |s, e| match run {
+        Some((rs, re)) if s == re + 1 && bytes[re] == b' ' => run = Some((rs, e)),
+        Some((rs, re)) => {
+            hasher.update(&bytes[rs..re]);
             hasher.update(b" ");
+            run = Some((s, e));
         }
-        hasher.update(w.as_bytes());
+        None => run = Some((s, e)),
+    });
+    if let Some((rs, re)) = run {
+        hasher.update(&bytes[rs..re]);
     }
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(64);
@@ -433,12 +527,52 @@ mod tests {
             "cafe\u{301} killed 19",
             "قُتل ١٥ شخصاً  في  إدلب\u{a0}أمس",
             "a\u{323}\u{307} \u{1100}\u{1161} Å ﬁ",
+            "one two  three\u{a0}four\u{2003}five \u{3000}six\r\nseven\u{1680}eight\u{2029}",
+            " x",
+            "x ",
+            "\u{85}x\u{85}y z\u{200b}w\u{e1}\u{3001}",
         ] {
             let want = reference(t);
             assert_eq!(normalized_text(t), want, "{t:?}");
             let digest = Sha256::digest(want.as_bytes());
             let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
             assert_eq!(content_hash(t), hex, "{t:?}");
+            assert_eq!(
+                is_nfc_certain(t),
+                is_nfc_quick(t.chars()) == IsNormalized::Yes,
+                "{t:?}"
+            );
+        }
+        // the table-driven quick check, character by character and in pairs
+        let chars: Vec<char> = (0..0x3000u32)
+            .chain(0xac00..0xac10)
+            .chain(0xfb00..0xfe00)
+            .filter_map(char::from_u32)
+            .collect();
+        for (i, &c) in chars.iter().enumerate() {
+            for t in [
+                format!("{c}"),
+                format!("a{c}\u{301}"),
+                format!("\u{301}{c}"),
+                format!("{c} {}", chars[(i * 7) % chars.len()]),
+            ] {
+                assert_eq!(
+                    is_nfc_certain(&t),
+                    is_nfc_quick(t.chars()) == IsNormalized::Yes,
+                    "{t:?}"
+                );
+            }
+        }
+        // word splitting, against split_whitespace
+        let ws = "a \t\n\u{b}\u{c}\r\u{85}\u{a0}\u{1680}\u{2000}\u{2028}\u{3000}\u{200b}b\u{1c}c";
+        let mut words = Vec::new();
+        for_each_word(ws, |w| words.push(w.to_string()));
+        assert_eq!(words, ws.split_whitespace().collect::<Vec<_>>());
+        for c in (0..=0x10ffffu32).filter_map(char::from_u32) {
+            let t = format!("a{c}b{c}");
+            let mut words = Vec::new();
+            for_each_word(&t, |w| words.push(w.to_string()));
+            assert_eq!(words, t.split_whitespace().collect::<Vec<_>>(), "{t:?}");
         }
     }
 

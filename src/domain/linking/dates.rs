@@ -7,6 +7,7 @@ use super::normalize::fold;
 use chrono::{Datelike, Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 /// A day named in a text; the year is unknown when neither the text nor the publication date
@@ -212,52 +213,82 @@ const WEEKDAYS: &[(&str, u32)] = &[
     ("الاحد", 6),
 ];
 
-/// A word table indexed for lookups: one-word entries by word, two-word entries by their first
-/// word. The first entry of a key wins, as in a scan of the table.
-struct WordTable<T: 'static> {
-    one: HashMap<&'static str, T>,
-    two: HashMap<&'static str, Vec<(&'static str, T)>>,
-}
+/// FNV-1a: day words are short, so a simple hash beats SipHash here.
+#[derive(Default)]
+struct Fnv(u64);
 
-impl<T: Copy> WordTable<T> {
-    fn new(table: &'static [(&'static str, T)]) -> Self {
-        let mut one = HashMap::new();
-        let mut two: HashMap<&'static str, Vec<(&'static str, T)>> = HashMap::new();
-        for &(k, v) in table {
-            // folded words hold no spaces, so an entry of two words matches a word pair
-            match k.split_once(' ') {
-                Some((first, rest)) => two.entry(first).or_default().push((rest, v)),
-                None => {
-                    one.entry(k).or_insert(v);
-                }
-            }
-        }
-        WordTable { one, two }
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
     }
 
-    /// The entry at word `i` (two-word entries first), with the number of words it spans.
-    fn lookup(&self, words: &[&str], i: usize) -> Option<(T, usize)> {
-        if let (Some(seconds), Some(next)) = (self.two.get(words[i]), words.get(i + 1)) {
-            if let Some((_, v)) = seconds.iter().find(|(k, _)| k == next) {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+const MONTH_TABLE: usize = 0;
+const RELATIVE_TABLE: usize = 1;
+const WEEKDAY_TABLE: usize = 2;
+
+/// What one word may start, in each of the three tables.
+#[derive(Default)]
+struct DayWord {
+    /// The value of the one-word entry.
+    one: [Option<i64>; 3],
+    /// Two-word entries starting with this word: second word and value.
+    two: [Vec<(&'static str, i64)>; 3],
+}
+
+impl DayWord {
+    /// The entry of `table` at word `i` (two-word entries first), with the number of words it
+    /// spans; the first entry of a key wins, as in a scan of the table.
+    fn lookup(&self, table: usize, words: &[&str], i: usize) -> Option<(i64, usize)> {
+        if let Some(next) = words.get(i + 1) {
+            if let Some((_, v)) = self.two[table].iter().find(|(k, _)| k == next) {
                 return Some((*v, 2));
             }
         }
-        self.one.get(words[i]).map(|v| (*v, 1))
+        self.one[table].map(|v| (v, 1))
     }
 }
 
-struct Tables {
-    months: WordTable<u32>,
-    relative: WordTable<i64>,
-    weekdays: WordTable<u32>,
-}
+/// Month names, relative day words and weekday names, indexed by their (first) word.
+type DayWords = HashMap<&'static str, DayWord, BuildHasherDefault<Fnv>>;
 
-fn tables() -> &'static Tables {
-    static TABLES: OnceLock<Tables> = OnceLock::new();
-    TABLES.get_or_init(|| Tables {
-        months: WordTable::new(MONTHS),
-        relative: WordTable::new(RELATIVE),
-        weekdays: WordTable::new(WEEKDAYS),
+fn day_words() -> &'static DayWords {
+    static WORDS: OnceLock<DayWords> = OnceLock::new();
+    WORDS.get_or_init(|| {
+        let mut map = DayWords::default();
+        let mut add = |table: usize, entries: &mut dyn Iterator<Item = (&'static str, i64)>| {
+            for (k, v) in entries {
+                // folded words hold no spaces, so an entry of two words matches a word pair
+                match k.split_once(' ') {
+                    Some((first, rest)) => map.entry(first).or_default().two[table].push((rest, v)),
+                    None => {
+                        map.entry(k).or_default().one[table].get_or_insert(v);
+                    }
+                }
+            }
+        };
+        add(
+            MONTH_TABLE,
+            &mut MONTHS.iter().map(|&(k, v)| (k, i64::from(v))),
+        );
+        add(RELATIVE_TABLE, &mut RELATIVE.iter().copied());
+        add(
+            WEEKDAY_TABLE,
+            &mut WEEKDAYS.iter().map(|&(k, v)| (k, i64::from(v))),
+        );
+        map
     })
 }
 
@@ -325,10 +356,15 @@ fn find_dates_in_line(text: &str, published: Option<NaiveDate>) -> Vec<DayMentio
             }
         }
     }
-    let t = tables();
+    let day_words = day_words();
     let mut i = 0;
     while i < words.len() {
-        if let Some((month, n)) = t.months.lookup(&words, i) {
+        let Some(entry) = day_words.get(words[i]) else {
+            i += 1;
+            continue;
+        };
+        if let Some((month, n)) = entry.lookup(MONTH_TABLE, &words, i) {
+            let month = month as u32;
             // DAY [de] MONTH [de] [YEAR]
             let before = if i >= 1 && matches!(words[i - 1], "de" | "del") && i >= 2 {
                 i - 2
@@ -352,7 +388,7 @@ fn find_dates_in_line(text: &str, published: Option<NaiveDate>) -> Vec<DayMentio
             continue;
         }
         if let Some(p) = published {
-            if let Some((off, n)) = t.relative.lookup(&words, i) {
+            if let Some((off, n)) = entry.lookup(RELATIVE_TABLE, &words, i) {
                 push(
                     Some(DayMention::from_date(p + Duration::days(off))),
                     &mut out,
@@ -360,7 +396,8 @@ fn find_dates_in_line(text: &str, published: Option<NaiveDate>) -> Vec<DayMentio
                 i += n;
                 continue;
             }
-            if let Some((wd, n)) = t.weekdays.lookup(&words, i) {
+            if let Some((wd, n)) = entry.lookup(WEEKDAY_TABLE, &words, i) {
+                let wd = wd as u32;
                 let back = (p.weekday().num_days_from_monday() + 7 - wd) % 7;
                 push(
                     Some(DayMention::from_date(p - Duration::days(back as i64))),
@@ -466,25 +503,33 @@ mod tests {
             text.extend(k.split(' '));
             text.push("x");
         }
-        let t = tables();
+        let indexed = |table: usize, words: &[&str], at: usize| {
+            day_words()
+                .get(words[at])
+                .and_then(|e| e.lookup(table, words, at))
+        };
+        let widen = |r: Option<(u32, usize)>| r.map(|(v, n)| (i64::from(v), n));
         for i in 0..text.len() {
             for j in [i, (i + 1) % text.len(), (i + 7) % text.len()] {
                 let words = [text[i], text[j], "x"];
                 for at in 0..2 {
-                    assert_eq!(t.months.lookup(&words, at), lookup_scan(MONTHS, &words, at));
                     assert_eq!(
-                        t.relative.lookup(&words, at),
+                        indexed(MONTH_TABLE, &words, at),
+                        widen(lookup_scan(MONTHS, &words, at))
+                    );
+                    assert_eq!(
+                        indexed(RELATIVE_TABLE, &words, at),
                         lookup_scan(RELATIVE, &words, at)
                     );
                     assert_eq!(
-                        t.weekdays.lookup(&words, at),
-                        lookup_scan(WEEKDAYS, &words, at)
+                        indexed(WEEKDAY_TABLE, &words, at),
+                        widen(lookup_scan(WEEKDAYS, &words, at))
                     );
                 }
             }
         }
-        assert_eq!(t.months.lookup(&["كانون", "الثاني"], 0), Some((1, 2)));
-        assert_eq!(t.relative.lookup(&["aujourd"], 0), None);
+        assert_eq!(indexed(MONTH_TABLE, &["كانون", "الثاني"], 0), Some((1, 2)));
+        assert_eq!(indexed(RELATIVE_TABLE, &["aujourd"], 0), None);
     }
 
     #[test]

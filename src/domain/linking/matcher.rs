@@ -89,7 +89,10 @@ impl PhraseMatcher {
         let Some(ac) = &self.ac else {
             return Vec::new();
         };
-        let padded = format!(" {folded} ");
+        let mut padded = String::with_capacity(folded.len() + 2);
+        padded.push(' ');
+        padded.push_str(folded);
+        padded.push(' ');
         let bytes = padded.as_bytes();
         let mut found: Vec<PhraseMatch> = Vec::new();
         for m in ac.find_overlapping_iter(&padded) {

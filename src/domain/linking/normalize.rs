@@ -15,6 +15,8 @@ enum CharFold {
     Drop,
     /// A word break.
     Sep,
+    /// One letter or digit (already lower-cased).
+    One(char),
     /// Letters or digits (already lower-cased), possibly followed by more pieces of the
     /// compatibility decomposition (e.g. "ﷲ", "½").
     Pieces(Box<[Piece]>),
@@ -62,6 +64,8 @@ fn fold_char_slow(c: char) -> CharFold {
         CharFold::Drop
     } else if pieces == [Piece::Sep] {
         CharFold::Sep
+    } else if let [Piece::Chars([c, _, _], 1)] = pieces[..] {
+        CharFold::One(c)
     } else {
         CharFold::Pieces(pieces.into_boxed_slice())
     }
@@ -75,6 +79,19 @@ fn table() -> &'static [CharFold] {
     static TABLE: OnceLock<Vec<CharFold>> = OnceLock::new();
     TABLE.get_or_init(|| {
         (0..TABLE_END)
+            .map(|u| char::from_u32(u).map_or(CharFold::Sep, fold_char_slow))
+            .collect()
+    })
+}
+
+/// General punctuation (dashes, quotes, joiners, direction marks) also folds through a table.
+const PUNCTUATION_START: u32 = 0x2000;
+const PUNCTUATION_END: u32 = 0x2070;
+
+fn punctuation_table() -> &'static [CharFold] {
+    static TABLE: OnceLock<Vec<CharFold>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        (PUNCTUATION_START..PUNCTUATION_END)
             .map(|u| char::from_u32(u).map_or(CharFold::Sep, fold_char_slow))
             .collect()
     })
@@ -99,10 +116,15 @@ impl Folder {
         self.pending_space = false;
     }
 
+    #[inline(always)]
     fn apply(&mut self, f: &CharFold) {
         match f {
             CharFold::Drop => {}
             CharFold::Sep => self.sep(),
+            CharFold::One(c) => {
+                self.open_word();
+                self.out.push(*c);
+            }
             CharFold::Pieces(pieces) => {
                 for p in pieces.iter() {
                     match p {
@@ -127,18 +149,37 @@ pub fn fold(text: &str) -> String {
         pending_space: false,
     };
     let table = table();
-    for c in text.chars() {
-        if c.is_ascii() {
-            if c.is_ascii_alphanumeric() {
-                f.open_word();
-                f.out.push(c.to_ascii_lowercase());
-            } else {
-                f.sep();
-            }
-        } else if (c as u32) < TABLE_END {
-            f.apply(&table[c as usize]);
+    let punctuation = punctuation_table();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii_alphanumeric() {
+            // a run of ASCII letters and digits is copied, then lower-cased in place
+            let run = bytes[i..]
+                .iter()
+                .position(|b| !b.is_ascii_alphanumeric())
+                .map_or(bytes.len(), |n| i + n);
+            f.open_word();
+            let from = f.out.len();
+            f.out.push_str(&text[i..run]);
+            f.out[from..].make_ascii_lowercase();
+            i = run;
+        } else if b < 0x80 {
+            f.sep();
+            i += 1;
+        } else if (0xc2..0xe0).contains(&b) {
+            // two-byte sequences are exactly the code points 0x80..0x800, all in the table
+            let u = (u32::from(b & 0x1f) << 6) | u32::from(bytes[i + 1] & 0x3f);
+            f.apply(&table[u as usize]);
+            i += 2;
         } else {
-            f.apply(&fold_char_slow(c));
+            let c = text[i..].chars().next().unwrap_or(' ');
+            match (c as u32).checked_sub(PUNCTUATION_START) {
+                Some(k) if (k as usize) < punctuation.len() => f.apply(&punctuation[k as usize]),
+                _ => f.apply(&fold_char_slow(c)),
+            }
+            i += c.len_utf8();
         }
     }
     f.out

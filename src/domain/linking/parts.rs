@@ -97,12 +97,8 @@ const AFTER: &[&str] = &[
     "delas",
 ];
 
-fn words(s: &str) -> Vec<String> {
-    fold(s)
-        .split(' ')
-        .filter(|w| !w.is_empty())
-        .map(str::to_string)
-        .collect()
+fn words(folded: &str) -> Vec<&str> {
+    folded.split(' ').filter(|w| !w.is_empty()).collect()
 }
 
 /// Cue phrases split into words, once.
@@ -121,7 +117,7 @@ fn after_cues() -> &'static [Vec<&'static str>] {
 }
 
 /// Positions (in words) of every occurrence of each cue, with its length.
-fn find_cue(ws: &[String], cues: &[Vec<&str>]) -> Vec<(usize, usize)> {
+fn find_cue(ws: &[&str], cues: &[Vec<&str>]) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     if ws.is_empty() {
         return out;
@@ -141,23 +137,47 @@ fn find_cue(ws: &[String], cues: &[Vec<&str>]) -> Vec<(usize, usize)> {
 
 /// Byte ranges of the sentences of a text.
 pub fn sentence_bounds(text: &str) -> Vec<(usize, usize)> {
+    /// Bytes that may end a sentence ("؟" is D8 9F).
+    const CANDIDATE: [bool; 256] = {
+        let mut t = [false; 256];
+        t[b'\n' as usize] = true;
+        t[b'.' as usize] = true;
+        t[b'!' as usize] = true;
+        t[b'?' as usize] = true;
+        t[0xd8] = true;
+        t
+    };
+    let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut start = 0;
-    let mut it = text.char_indices().peekable();
-    while let Some((i, c)) = it.next() {
-        let next_is_space = it.peek().is_none_or(|(_, n)| n.is_whitespace());
-        let ends = match c {
-            '\n' | '؟' => true,
-            '.' | '!' | '?' => next_is_space,
-            _ => false,
-        };
-        if ends {
-            let end = i + c.len_utf8();
-            if end > start {
-                out.push((start, end));
-            }
-            start = end;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i..].iter().position(|&b| CANDIDATE[usize::from(b)]) {
+            Some(n) => i += n,
+            None => break,
         }
+        // every sentence end is ASCII or "؟" (D8 9F), so bytes can be scanned directly
+        let end = match bytes[i] {
+            b'\n' => i + 1,
+            0xd8 if bytes.get(i + 1) == Some(&0x9f) => i + 2,
+            b'.' | b'!' | b'?' => {
+                let next = text[i + 1..].chars().next();
+                if !next.is_none_or(char::is_whitespace) {
+                    i += 1;
+                    continue;
+                }
+                i + 1
+            }
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        if end > start {
+            out.push((start, end));
+        }
+        start = end;
+        i = end;
     }
     if start < text.len() {
         out.push((start, text.len()));
@@ -210,9 +230,12 @@ fn has_part_cue(
         .unwrap_or(text.len());
     let lo = clamp_char(text, sent.0.max(prev_end));
     let hi = clamp_char(text, sent.1.min(next_start).max(end));
-    let before = words(&text[lo..start]);
-    let inside = words(&text[start..end]);
-    let after = words(&text[end..hi]);
+    let (before, inside, after) = (
+        fold(&text[lo..start]),
+        fold(&text[start..end]),
+        fold(&text[end..hi]),
+    );
+    let (before, inside, after) = (words(&before), words(&inside), words(&after));
     // a cue just before the figure (at most two words between), or opening the span
     if find_cue(&before, before_cues())
         .iter()
@@ -296,6 +319,48 @@ mod tests {
             part_of: None,
             start,
             end: start + quote.len(),
+        }
+    }
+
+    /// The character scan the byte scan replaces.
+    fn sentence_bounds_by_char(text: &str) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        let mut it = text.char_indices().peekable();
+        while let Some((i, c)) = it.next() {
+            let next_is_space = it.peek().is_none_or(|(_, n)| n.is_whitespace());
+            let ends = match c {
+                '\n' | '؟' => true,
+                '.' | '!' | '?' => next_is_space,
+                _ => false,
+            };
+            if ends {
+                let end = i + c.len_utf8();
+                if end > start {
+                    out.push((start, end));
+                }
+                start = end;
+            }
+        }
+        if start < text.len() {
+            out.push((start, text.len()));
+        }
+        out
+    }
+
+    #[test]
+    fn byte_scan_finds_the_same_sentences() {
+        for t in [
+            "",
+            ".",
+            "\n\n",
+            "One. Two!Three? Four.\u{a0}Five.\u{2009}six...\n",
+            "3.5 km. ok?",
+            "قتل 35 مقاتلاً. هل؟نعم؟ ولا.\nسطر ثانٍ!",
+            "ؠ؟ ؟؟ a?؟.",
+            "end.",
+        ] {
+            assert_eq!(sentence_bounds(t), sentence_bounds_by_char(t), "{t:?}");
         }
     }
 

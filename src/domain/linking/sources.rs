@@ -3,6 +3,7 @@
 
 use super::matcher::{MatchOptions, PhraseMatcher};
 use super::normalize::{fold, is_arabic_text, strip_arabic_article};
+use aho_corasick::{AhoCorasick, MatchKind};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashSet};
 use std::sync::OnceLock;
@@ -79,8 +80,11 @@ pub struct SourceDirectory {
     sources: PhraseMatcher,
     kinds: PhraseMatcher,
     filler: HashSet<String>,
-    /// Per kind, its folded names padded with spaces (" war monitor "), empty ones left out.
-    kind_phrases: Vec<Vec<String>>,
+    /// The folded names of all kinds padded with spaces (" war monitor "), to find them
+    /// anywhere in padded folded text, even inside longer kind words.
+    kind_phrases: Option<AhoCorasick>,
+    /// The kind (index) of each pattern of `kind_phrases`.
+    kind_of_phrase: Vec<usize>,
     /// Folded fillers of more than one word, padded with spaces (" porte parole ").
     multiword_filler: Vec<String>,
 }
@@ -168,18 +172,22 @@ impl SourceDirectory {
             opts,
         );
         let filler: HashSet<String> = data.filler.iter().map(|f| fold(f)).collect();
-        let kind_phrases = data
-            .kinds
-            .iter()
-            .map(|k| {
-                k.names
-                    .iter()
-                    .map(|n| fold(n))
-                    .filter(|f| !f.is_empty())
-                    .map(|f| format!(" {f} "))
-                    .collect()
-            })
-            .collect();
+        let mut phrases = Vec::new();
+        let mut kind_of_phrase = Vec::new();
+        for (i, k) in data.kinds.iter().enumerate() {
+            for f in k.names.iter().map(|n| fold(n)).filter(|f| !f.is_empty()) {
+                phrases.push(format!(" {f} "));
+                kind_of_phrase.push(i);
+            }
+        }
+        let kind_phrases = if phrases.is_empty() {
+            None
+        } else {
+            AhoCorasick::builder()
+                .match_kind(MatchKind::Standard)
+                .build(&phrases)
+                .ok()
+        };
         let multiword_filler = filler
             .iter()
             .filter(|f| f.contains(' '))
@@ -191,6 +199,7 @@ impl SourceDirectory {
             kinds,
             filler,
             kind_phrases,
+            kind_of_phrase,
             multiword_filler,
         })
     }
@@ -231,9 +240,12 @@ impl SourceDirectory {
             .collect();
         // kind words nested in longer ones count too ("military source" is also a "source")
         let padded = format!(" {folded} ");
-        for (k, phrases) in self.data.kinds.iter().zip(&self.kind_phrases) {
-            if !kinds.contains(&k.key) && phrases.iter().any(|p| padded.contains(p.as_str())) {
-                kinds.insert(k.key.clone());
+        if let Some(ac) = &self.kind_phrases {
+            for m in ac.find_overlapping_iter(&padded) {
+                let k = &self.data.kinds[self.kind_of_phrase[m.pattern().as_usize()]];
+                if !kinds.contains(&k.key) {
+                    kinds.insert(k.key.clone());
+                }
             }
         }
         // what is left once kind words and filler are taken out
