@@ -8,7 +8,7 @@ use serde::Deserialize;
 use super::auth::{check_csrf, require_reviewer};
 use super::home::render;
 use super::page::PageContext;
-use super::{AppError, AppResult, AppState};
+use super::{see_other, AppError, AppResult, AppState};
 use crate::db::articles;
 use crate::db::ingest::{self, IngestOutcome, IngestStatus};
 use crate::db::models::{extracted_claims, Article, Claim};
@@ -109,7 +109,7 @@ pub async fn create_article(
     match submission::validate(&form.to_raw(), max_bytes) {
         Ok(valid) => {
             match ingest_submission(&state, valid, ctx.user.as_ref().map(|u| u.id)).await {
-                Ok(outcome) => see_other(&article_location(&outcome)),
+                Ok(outcome) => see_other(article_location(&outcome)),
                 Err(e) => e.page(ctx),
             }
         }
@@ -171,12 +171,6 @@ fn article_location(outcome: &IngestOutcome) -> String {
         "/articles/{}?version={}&notice={notice}",
         outcome.article_id, outcome.version
     )
-}
-
-fn see_other(location: &str) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, location))
-        .finish()
 }
 
 #[derive(Debug, Deserialize)]

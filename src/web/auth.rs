@@ -152,6 +152,12 @@ pub fn require_admin(req: &HttpRequest) -> AppResult<SessionUser> {
     }
 }
 
+/// What every reviewer change needs: the form's CSRF token, then a signed-in reviewer.
+pub fn authorize(req: &HttpRequest, csrf: &str) -> AppResult<SessionUser> {
+    check_csrf(req, csrf)?;
+    require_reviewer(req)
+}
+
 /// Only a path on this site is a safe place to go after signing in.
 fn safe_next(next: Option<&str>) -> String {
     match next {

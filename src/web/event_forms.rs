@@ -4,15 +4,14 @@
 //! Each runs in one transaction with an `audit_log` row (see `db::events`) and answers
 //! `303 See Other` back to the event page; a refused edit is a 400 page saying why.
 
-use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
 use super::articles::parse_id;
-use super::auth::{check_csrf, require_reviewer, SessionUser};
+use super::auth::authorize;
 use super::i18n::Messages;
 use super::page::PageContext;
-use super::{AppError, AppResult, AppState};
+use super::{see_other, AppError, AppResult, AppState};
 use crate::db::events::{self, EditError};
 
 fn edit_error(e: EditError, t: &Messages) -> AppError {
@@ -30,18 +29,6 @@ fn parse_event_field(raw: &str, t: &Messages) -> AppResult<i64> {
         .ok()
         .filter(|id| *id > 0)
         .ok_or_else(|| AppError::BadRequest(t.get("events.err_event_id").to_string()))
-}
-
-/// Every edit here needs a signed-in reviewer and the form's CSRF token.
-fn authorize(req: &HttpRequest, csrf: &str) -> AppResult<SessionUser> {
-    check_csrf(req, csrf)?;
-    require_reviewer(req)
-}
-
-fn see_other(location: String) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, location))
-        .finish()
 }
 
 #[derive(Debug, Deserialize)]

@@ -8,9 +8,11 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::articles::parse_id;
+use super::auth::authorize;
 use super::home::{page_number, render, PageQuery, PAGE_SIZE};
 use super::page::PageContext;
-use super::review::{authorize, edit_error, see_other};
+use super::review::edit_error;
+use super::see_other;
 use super::{AppError, AppResult, AppState};
 use crate::db::lexicon::load_extractor;
 use crate::db::lexicon_edit::{

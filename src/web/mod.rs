@@ -212,6 +212,13 @@ fn form_error(err: actix_web::error::UrlencodedError, req: &HttpRequest) -> acti
     actix_web::error::InternalError::from_response(err, response).into()
 }
 
+/// `303 See Other` to `location`: where every successful form post goes next.
+pub fn see_other(location: impl AsRef<str>) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((actix_web::http::header::LOCATION, location.as_ref()))
+        .finish()
+}
+
 async fn not_found(req: HttpRequest) -> HttpResponse {
     AppError::NotFound.page(PageContext::from_request(&req))
 }

@@ -9,18 +9,17 @@
 
 use std::collections::HashMap;
 
-use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 use serde_json::Value;
 
 use super::articles::{parse_id, parse_version};
-use super::auth::{check_csrf, require_reviewer, SessionUser};
+use super::auth::authorize;
 use super::home::render;
 use super::i18n::Messages;
 use super::page::PageContext;
-use super::{AppError, AppResult, AppState};
+use super::{see_other, AppError, AppResult, AppState};
 use crate::db::audit::AuditEntry;
 use crate::db::events::EditError;
 use crate::db::review::{self, ClaimEdit, ClaimPlace, ManualClaim, Verdict};
@@ -35,18 +34,6 @@ pub fn edit_error(e: EditError, t: &Messages) -> AppError {
         EditError::Invalid(key) => AppError::BadRequest(t.get(key).to_string()),
         EditError::Db(e) => AppError::Db(e),
     }
-}
-
-/// Every change needs the form's CSRF token and a signed-in reviewer.
-pub fn authorize(req: &HttpRequest, csrf: &str) -> AppResult<SessionUser> {
-    check_csrf(req, csrf)?;
-    require_reviewer(req)
-}
-
-pub fn see_other(location: String) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, location))
-        .finish()
 }
 
 // ---------------------------------------------------------------------------------------------

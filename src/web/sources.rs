@@ -6,9 +6,11 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::articles::parse_id;
+use super::auth::authorize;
 use super::home::{page_number, render, PageQuery, PAGE_SIZE};
 use super::page::PageContext;
-use super::review::{authorize, edit_error, see_other};
+use super::review::edit_error;
+use super::see_other;
 use super::{AppError, AppState};
 use crate::db::sources::{self, SourceRow, GRADES};
 
