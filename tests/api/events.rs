@@ -2,65 +2,12 @@
 //! the CSV exports, and the reviewer's edits (rename, merge, split, move).
 
 use diesel::prelude::*;
-use serde_json::json;
 
 use crate::helpers::{spawn_app, TestApp};
+use crate::wadi::{page, post, wadi_pair};
 
-/// Shortened from the development corpus: one shelling, reported in English and in Arabic with
-/// different tolls from different sources.
-const EN_WADI: &str = "Shelling kills at least 15 civilians in Syrian market town\n\nBEIRUT (Levant Wire) — At least 15 civilians were killed and dozens wounded when artillery shells struck a crowded market in the town of Wadi al-Zein in northern Hama province on Tuesday, local medics said.\nThe Syrian Observatory for Human Rights, a Britain-based monitor, put the toll at 12 civilians, including five children.\nThe town, which lies 12 km from the front line, has been repeatedly shelled since January.";
-const AR_WADI: &str = "قصف مدفعي على سوق وادي الزين يوقع 17 قتيلاً مدنياً\n\nحماة – خاص: قال الدفاع المدني السوري إن سبعة عشر مدنياً قتلوا وأصيب أربعون آخرون بجروح، بينهم ثمانية أطفال، جراء قصف مدفعي استهدف سوق بلدة وادي الزين في ريف حماة الشمالي صباح الثلاثاء.\nمن جهته، أفاد المرصد السوري لحقوق الإنسان بمقتل 12 مدنياً بينهم خمسة أطفال، وقال إن القصف مصدره مواقع لقوات النظام في محيط مدينة محردة.";
 /// Another incident, far away.
 const EN_BEIRUT: &str = "Police arrest 27 at Beirut fuel protest\n\nBEIRUT (Cedar Daily) — Lebanese police arrested 27 protesters on Saturday as about 3,000 people marched on parliament in Beirut over fuel prices, the Internal Security Forces said.";
-
-struct Posted {
-    article_id: i64,
-    event_id: i64,
-}
-
-async fn post(app: &TestApp, text: &str, url: &str, outlet: &str, published: &str) -> Posted {
-    let response = app
-        .post_article_json(
-            &json!({"text": text, "url": url, "outlet": outlet, "published": published}),
-        )
-        .await;
-    assert_eq!(response.status().as_u16(), 201, "posting {url}");
-    let body: serde_json::Value = response.json().await.unwrap();
-    let article_id = body["article_id"].as_i64().unwrap();
-    let article = app.get_json(&format!("/api/articles/{article_id}")).await;
-    Posted {
-        article_id,
-        event_id: article["event_id"]
-            .as_i64()
-            .expect("the article has an event"),
-    }
-}
-
-async fn wadi_pair(app: &TestApp) -> (Posted, Posted) {
-    let en = post(
-        app,
-        EN_WADI,
-        "https://levantwire.example/wadi",
-        "Levant Wire",
-        "2024-03-12",
-    )
-    .await;
-    let ar = post(
-        app,
-        AR_WADI,
-        "https://arabic.example/wadi",
-        "صحيفة الشام",
-        "2024-03-12",
-    )
-    .await;
-    (en, ar)
-}
-
-async fn page(app: &TestApp, path: &str) -> (u16, String) {
-    let response = app.get(path).await;
-    let status = response.status().as_u16();
-    (status, response.text().await.unwrap())
-}
 
 /// POSTs a reviewer form: signs in as a reviewer first (once) and adds the CSRF token.
 async fn post_form(app: &TestApp, path: &str, fields: &[(&str, String)]) -> reqwest::Response {

@@ -9,3 +9,4 @@ mod home;
 mod json_api;
 mod review;
 mod search;
+mod wadi;
