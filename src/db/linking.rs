@@ -9,11 +9,11 @@ use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Date, Integer, Jsonb, Nullable, Text};
 
 use super::schema::{
-    article_versions, articles, claims, events, fact_members, facts, member_overrides, outlets,
-    sources,
+    article_versions, articles, claims, events, facts, member_overrides, outlets, sources,
 };
+use crate::domain::linking::gazetteer::Level;
 use crate::domain::linking::{
-    link_event, match_event, signature, EventSignature, Fact, Gazetteer, LinkClaim, Role,
+    link_event, match_event, signature, EventSignature, Fact, Gazetteer, LinkClaim, Member, Role,
     SourceDirectory,
 };
 use crate::domain::{ExtractedClaim, Measure, Qualifier};
@@ -49,6 +49,8 @@ pub fn replace_gazetteer(gazetteer: Gazetteer) {
 /// What the linker needs to know about a newly stored version.
 pub struct VersionToLink<'a> {
     pub article_id: i64,
+    /// Whether the article had versions before this one (their claims may need the event too).
+    pub has_earlier_versions: bool,
     pub title: &'a str,
     pub text: &'a str,
     pub lang: &'a str,
@@ -64,10 +66,17 @@ struct CandidateRow {
     signature: serde_json::Value,
 }
 
-/// Puts the version's article (and its claims) in an event — the article's own event when an
-/// earlier version has one, else the best-matching event sharing a place, else a new one — and
-/// recomputes that event's facts. Returns the event id.
-pub fn attach_and_link(conn: &mut PgConnection, version: &VersionToLink) -> QueryResult<i64> {
+/// Puts the version's article in an event — the article's own event when an earlier version has
+/// one, else the best-matching event sharing a place, else a new one — and folds the version's
+/// signature into it. Returns the event id; the caller stores the claims with it, then calls
+/// [`relink_event`].
+///
+/// Concurrent ingests (several import workers, several servers) stay equivalent to a serial
+/// ingest: a new article first takes a transaction-scoped advisory lock per place it names (in
+/// one sorted order, so never a cycle), so two articles that could match each other are matched
+/// one after the other, the second seeing the first's event; the event row lock taken by
+/// [`merge_into_event`] then serialises the relinks of one event.
+pub fn attach(conn: &mut PgConnection, version: &VersionToLink) -> QueryResult<i64> {
     let gazetteer = gazetteer();
     let gazetteer = gazetteer.as_ref();
     let published = version.published.map(|d| d.date_naive());
@@ -85,23 +94,59 @@ pub fn attach_and_link(conn: &mut PgConnection, version: &VersionToLink) -> Quer
         .first(conn)?;
     let event_id = match current {
         Some(id) => id,
-        None => match find_matching_event(conn, &sig, published, gazetteer)? {
-            Some(id) => id,
-            None => create_event(conn, version, &sig, published)?,
-        },
+        None => {
+            lock_places(conn, &match_keys(&sig, gazetteer))?;
+            match find_matching_event(conn, &sig, published, gazetteer)? {
+                Some(id) => id,
+                None => create_event(conn, version, &sig, published)?,
+            }
+        }
     };
     merge_into_event(conn, event_id, &sig, published)?;
-    diesel::update(articles::table.find(version.article_id))
-        .set(articles::event_id.eq(event_id))
-        .execute(conn)?;
-    let versions = article_versions::table
-        .filter(article_versions::article_id.eq(version.article_id))
-        .select(article_versions::id);
-    diesel::update(claims::table.filter(claims::article_version_id.eq_any(versions)))
-        .set(claims::event_id.eq(event_id))
-        .execute(conn)?;
-    relink_event(conn, event_id)?;
+    if current != Some(event_id) {
+        diesel::update(articles::table.find(version.article_id))
+            .set(articles::event_id.eq(event_id))
+            .execute(conn)?;
+        if version.has_earlier_versions {
+            // `= ANY(ARRAY(...))` keeps the plan on the claims index, whatever the table's size.
+            diesel::sql_query(
+                "UPDATE claims SET event_id = $1 WHERE article_version_id = ANY(ARRAY(\
+                 SELECT id FROM article_versions WHERE article_id = $2))",
+            )
+            .bind::<BigInt, _>(event_id)
+            .bind::<BigInt, _>(version.article_id)
+            .execute(conn)?;
+        }
+    }
     Ok(event_id)
+}
+
+/// Serialises the event matching of articles that share a place (see [`attach`]).
+fn lock_places(conn: &mut PgConnection, keys: &[String]) -> QueryResult<()> {
+    if keys.is_empty() {
+        return Ok(());
+    }
+    let mut keys: Vec<String> = keys.iter().map(|k| format!("place:{k}")).collect();
+    keys.sort();
+    // A function scan yields the array in order, so the locks are taken in sorted order.
+    diesel::sql_query(
+        "SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0))) \
+         FROM unnest($1::text[]) AS k",
+    )
+    .bind::<Array<Text>, _>(&keys)
+    .execute(conn)?;
+    Ok(())
+}
+
+/// The place keys an article can be matched (and must be serialised) on: a shared country
+/// never counts towards a match (see `events::score`), so countries are left out — otherwise
+/// every lookup would read every event in the country, and every ingest would wait on one lock.
+fn match_keys(sig: &EventSignature, gazetteer: &Gazetteer) -> Vec<String> {
+    sig.places
+        .keys()
+        .filter(|k| gazetteer.place(k).map(|p| p.level) != Some(Level::Country))
+        .cloned()
+        .collect()
 }
 
 fn find_matching_event(
@@ -110,23 +155,33 @@ fn find_matching_event(
     published: Option<NaiveDate>,
     gazetteer: &Gazetteer,
 ) -> QueryResult<Option<i64>> {
-    if sig.places.is_empty() {
+    let keys = match_keys(sig, gazetteer);
+    if keys.is_empty() {
         return Ok(None);
     }
-    let keys: Vec<String> = sig.places.keys().cloned().collect();
-    // Only events sharing a place, and — when both dates are known — reported within
-    // `EVENT_WINDOW_DAYS` of this article: a town's incidents years apart are not one event.
-    let rows: Vec<CandidateRow> = diesel::sql_query(
-        "SELECT id, signature FROM events WHERE (signature -> 'places') ?| $1 \
-         AND ($3::date IS NULL OR date_from IS NULL \
-              OR $3::date BETWEEN date_from - $4::int AND date_to + $4::int) \
-         ORDER BY updated_at DESC LIMIT $2",
-    )
-    .bind::<Array<Text>, _>(&keys)
-    .bind::<BigInt, _>(MAX_CANDIDATES)
-    .bind::<Nullable<Date>, _>(published)
-    .bind::<Integer, _>(EVENT_WINDOW_DAYS)
-    .load(conn)?;
+    // Only events sharing a place and — when the article's date is known — reported within
+    // `EVENT_WINDOW_DAYS` of it (an event without dates is always in range): a town's incidents
+    // years apart are not one event. Both conditions are indexed (GIN on places, GiST on the
+    // period), so the lookup does not grow with the archive.
+    let rows: Vec<CandidateRow> = match published {
+        Some(day) => diesel::sql_query(
+            "SELECT id, signature FROM events WHERE (signature -> 'places') ?| $1 \
+             AND daterange(date_from, date_to, '[]') && daterange($3 - $4, $3 + $4, '[]') \
+             ORDER BY updated_at DESC LIMIT $2",
+        )
+        .bind::<Array<Text>, _>(&keys)
+        .bind::<BigInt, _>(MAX_CANDIDATES)
+        .bind::<Date, _>(day)
+        .bind::<Integer, _>(EVENT_WINDOW_DAYS)
+        .load(conn)?,
+        None => diesel::sql_query(
+            "SELECT id, signature FROM events WHERE (signature -> 'places') ?| $1 \
+             ORDER BY updated_at DESC LIMIT $2",
+        )
+        .bind::<Array<Text>, _>(&keys)
+        .bind::<BigInt, _>(MAX_CANDIDATES)
+        .load(conn)?,
+    };
     let candidates: Vec<(i64, EventSignature)> = rows
         .into_iter()
         .filter_map(|r| Some((r.id, serde_json::from_value(r.signature).ok()?)))
@@ -286,81 +341,112 @@ fn host_of(url: &str) -> Option<String> {
     url::Url::parse(url).ok()?.host_str().map(str::to_string)
 }
 
+#[derive(QueryableByName)]
+struct FactKey {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+    #[diesel(sql_type = Text)]
+    measure: String,
+    #[diesel(sql_type = Text)]
+    group_key: String,
+}
+
 /// Recomputes the facts of one event: upserts each (measure, group) fact — keeping its id and
-/// review status — replaces its members, and removes facts no claim supports any more.
+/// review status — replaces its members, and removes facts no claim supports any more. A fixed
+/// number of statements however large the event: each step is one array-valued statement.
 pub fn relink_event(conn: &mut PgConnection, event_id: i64) -> QueryResult<Vec<Fact>> {
     let claims_in = link_claims(conn, event_id)?;
     let mut found = link_event(&claims_in, SourceDirectory::builtin());
     apply_overrides(conn, &mut found)?;
     let source_ids = upsert_sources(conn, &found)?;
+
+    let column = |f: fn(&Fact) -> i64| found.iter().map(f).collect::<Vec<i64>>();
+    let measures: Vec<&str> = found.iter().map(|f| f.measure.as_str()).collect();
+    let groups: Vec<&str> = found.iter().map(|f| f.group.as_str()).collect();
+    let conflicts: Vec<bool> = found.iter().map(|f| f.conflict).collect();
+    let fact_keys: Vec<FactKey> = if found.is_empty() {
+        Vec::new()
+    } else {
+        diesel::sql_query(
+            "INSERT INTO facts (event_id, measure, group_key, low, low_claim_id, best, \
+             best_claim_id, high, high_claim_id, is_conflict) \
+             SELECT $1, * FROM unnest($2::text[], $3::text[], $4::bigint[], $5::bigint[], \
+             $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[], $10::boolean[]) \
+             ON CONFLICT (event_id, measure, group_key) DO UPDATE SET \
+             low = excluded.low, low_claim_id = excluded.low_claim_id, best = excluded.best, \
+             best_claim_id = excluded.best_claim_id, high = excluded.high, \
+             high_claim_id = excluded.high_claim_id, is_conflict = excluded.is_conflict, \
+             updated_at = CURRENT_TIMESTAMP \
+             RETURNING id, measure, group_key",
+        )
+        .bind::<BigInt, _>(event_id)
+        .bind::<Array<Text>, _>(&measures)
+        .bind::<Array<Text>, _>(&groups)
+        .bind::<Array<BigInt>, _>(column(|f| f.low.value))
+        .bind::<Array<BigInt>, _>(column(|f| f.low.claim_id))
+        .bind::<Array<BigInt>, _>(column(|f| f.best.value))
+        .bind::<Array<BigInt>, _>(column(|f| f.best.claim_id))
+        .bind::<Array<BigInt>, _>(column(|f| f.high.value))
+        .bind::<Array<BigInt>, _>(column(|f| f.high.claim_id))
+        .bind::<Array<diesel::sql_types::Bool>, _>(&conflicts)
+        .load(conn)?
+    };
+    let fact_id: HashMap<(&str, &str), i64> = fact_keys
+        .iter()
+        .map(|k| ((k.measure.as_str(), k.group_key.as_str()), k.id))
+        .collect();
+    let kept: Vec<i64> = fact_keys.iter().map(|k| k.id).collect();
+
+    let mut members = MemberColumns::default();
     let mut claim_sources: (Vec<i64>, Vec<i64>) = (Vec::new(), Vec::new());
-    let mut kept: Vec<i64> = Vec::new();
     for fact in &found {
-        let fact_id: i64 = diesel::insert_into(facts::table)
-            .values((
-                facts::event_id.eq(event_id),
-                facts::measure.eq(fact.measure.as_str()),
-                facts::group_key.eq(&fact.group),
-                facts::low.eq(fact.low.value),
-                facts::low_claim_id.eq(fact.low.claim_id),
-                facts::best.eq(fact.best.value),
-                facts::best_claim_id.eq(fact.best.claim_id),
-                facts::high.eq(fact.high.value),
-                facts::high_claim_id.eq(fact.high.claim_id),
-                facts::is_conflict.eq(fact.conflict),
-            ))
-            .on_conflict((facts::event_id, facts::measure, facts::group_key))
-            .do_update()
-            .set((
-                facts::low.eq(fact.low.value),
-                facts::low_claim_id.eq(fact.low.claim_id),
-                facts::best.eq(fact.best.value),
-                facts::best_claim_id.eq(fact.best.claim_id),
-                facts::high.eq(fact.high.value),
-                facts::high_claim_id.eq(fact.high.claim_id),
-                facts::is_conflict.eq(fact.conflict),
-                facts::updated_at.eq(diesel::dsl::now),
-            ))
-            .returning(facts::id)
-            .get_result(conn)?;
-        kept.push(fact_id);
-        diesel::delete(fact_members::table.filter(fact_members::fact_id.eq(fact_id)))
-            .execute(conn)?;
-        let members: Vec<_> = fact
-            .members
-            .iter()
-            .map(|m| {
-                (
-                    fact_members::fact_id.eq(fact_id),
-                    fact_members::claim_id.eq(m.claim_id),
-                    fact_members::role.eq(m.role.as_str()),
-                    fact_members::reason.eq(&m.reason),
-                    fact_members::source_id.eq(source_ids.get(&m.source_key).copied()),
-                    fact_members::is_position.eq(m.position),
-                )
-            })
-            .collect();
-        diesel::insert_into(fact_members::table)
-            .values(&members)
-            .on_conflict_do_nothing()
-            .execute(conn)?;
+        let Some(&id) = fact_id.get(&(fact.measure.as_str(), fact.group.as_str())) else {
+            continue;
+        };
         for m in &fact.members {
-            if let Some(source_id) = source_ids.get(&m.source_key) {
+            let source_id = source_ids.get(&m.source_key).copied();
+            members.push(id, m, source_id);
+            if let Some(source_id) = source_id {
                 claim_sources.0.push(m.claim_id);
-                claim_sources.1.push(*source_id);
+                claim_sources.1.push(source_id);
             }
         }
     }
-    // One statement for all the event's claims, touching only rows whose source changed.
+    // Members are diffed, not replaced: a relink that changes nothing writes nothing, and the
+    // members' index does not fill with dead entries for an event relinked at every ingest.
     diesel::sql_query(
-        "UPDATE claims SET source_id = v.source_id \
-         FROM (SELECT unnest($1::bigint[]) AS id, unnest($2::bigint[]) AS source_id) v \
-         WHERE claims.id = v.id AND claims.source_id IS DISTINCT FROM v.source_id",
+        "WITH v (fact_id, claim_id, role, reason, source_id, is_position) AS ( \
+           SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], \
+           $5::bigint[], $6::boolean[])), \
+         gone AS (DELETE FROM fact_members m WHERE m.fact_id = ANY($7::bigint[]) \
+           AND NOT EXISTS (SELECT 1 FROM v WHERE v.fact_id = m.fact_id AND v.claim_id = m.claim_id)) \
+         INSERT INTO fact_members (fact_id, claim_id, role, reason, source_id, is_position) \
+         SELECT * FROM v ON CONFLICT (fact_id, claim_id) DO UPDATE SET role = excluded.role, \
+           reason = excluded.reason, source_id = excluded.source_id, \
+           is_position = excluded.is_position \
+         WHERE (fact_members.role, fact_members.reason, fact_members.source_id, \
+           fact_members.is_position) IS DISTINCT FROM \
+           (excluded.role, excluded.reason, excluded.source_id, excluded.is_position)",
     )
-    .bind::<Array<BigInt>, _>(&claim_sources.0)
-    .bind::<Array<BigInt>, _>(&claim_sources.1)
+    .bind::<Array<BigInt>, _>(&members.fact_id)
+    .bind::<Array<BigInt>, _>(&members.claim_id)
+    .bind::<Array<Text>, _>(&members.role)
+    .bind::<Array<Text>, _>(&members.reason)
+    .bind::<Array<Nullable<BigInt>>, _>(&members.source_id)
+    .bind::<Array<diesel::sql_types::Bool>, _>(&members.is_position)
+    .bind::<Array<BigInt>, _>(&kept)
     .execute(conn)?;
-
+    // One statement for all the event's claims, touching only rows whose source changed.
+    if !claim_sources.0.is_empty() {
+        diesel::sql_query(
+            "UPDATE claims SET source_id = v.source_id \
+             FROM (SELECT unnest($1::bigint[]) AS id, unnest($2::bigint[]) AS source_id) v \
+             WHERE claims.id = v.id AND claims.source_id IS DISTINCT FROM v.source_id",
+        )
+        .bind::<Array<BigInt>, _>(&claim_sources.0)
+        .bind::<Array<BigInt>, _>(&claim_sources.1)
+        .execute(conn)?;
+    }
     diesel::delete(
         facts::table
             .filter(facts::event_id.eq(event_id))
@@ -368,6 +454,28 @@ pub fn relink_event(conn: &mut PgConnection, event_id: i64) -> QueryResult<Vec<F
     )
     .execute(conn)?;
     Ok(found)
+}
+
+/// The members of all an event's facts, column by column, for one `unnest` insert.
+#[derive(Default)]
+struct MemberColumns<'a> {
+    fact_id: Vec<i64>,
+    claim_id: Vec<i64>,
+    role: Vec<&'static str>,
+    reason: Vec<&'a str>,
+    source_id: Vec<Option<i64>>,
+    is_position: Vec<bool>,
+}
+
+impl<'a> MemberColumns<'a> {
+    fn push(&mut self, fact_id: i64, m: &'a Member, source_id: Option<i64>) {
+        self.fact_id.push(fact_id);
+        self.claim_id.push(m.claim_id);
+        self.role.push(m.role.as_str());
+        self.reason.push(&m.reason);
+        self.source_id.push(source_id);
+        self.is_position.push(m.position);
+    }
 }
 
 /// A reviewer's decision about a member's role outlasts every relink. A fact stays a conflict
@@ -416,7 +524,8 @@ fn apply_overrides(conn: &mut PgConnection, found: &mut [Fact]) -> QueryResult<(
     Ok(())
 }
 
-/// Makes sure every source named by the facts has a row; returns key → id.
+/// Makes sure every source named by the facts has a row; returns key → id. `DO NOTHING`
+/// leaves existing rows unlocked, so concurrent ingests citing the same source do not queue.
 fn upsert_sources(conn: &mut PgConnection, found: &[Fact]) -> QueryResult<HashMap<String, i64>> {
     let mut names: BTreeMap<&str, &str> = BTreeMap::new();
     for fact in found {
@@ -424,25 +533,48 @@ fn upsert_sources(conn: &mut PgConnection, found: &[Fact]) -> QueryResult<HashMa
             names.entry(&m.source_key).or_insert(&m.source_name);
         }
     }
-    let mut ids = HashMap::new();
-    for (key, name) in names {
-        let kind = if key.starts_with("outlet:") {
-            "media"
-        } else {
-            "other"
-        };
-        let id: i64 = diesel::insert_into(sources::table)
-            .values((
-                sources::source_key.eq(key),
-                sources::name.eq(name),
-                sources::kind.eq(kind),
-            ))
-            .on_conflict(sources::source_key)
-            .do_update()
-            .set(sources::source_key.eq(diesel::upsert::excluded(sources::source_key)))
-            .returning(sources::id)
-            .get_result(conn)?;
-        ids.insert(key.to_string(), id);
+    if names.is_empty() {
+        return Ok(HashMap::new());
     }
+    // Sorted keys: concurrent inserts of the same new sources wait in one order, never in a cycle.
+    let keys: Vec<&str> = names.keys().copied().collect();
+    let known: Vec<(i64, String)> = sources::table
+        .filter(sources::source_key.eq_any(&keys))
+        .select((sources::id, sources::source_key))
+        .load(conn)?;
+    let mut ids: HashMap<String, i64> = known.into_iter().map(|(id, k)| (k, id)).collect();
+    let missing: Vec<(&str, &str)> = names
+        .iter()
+        .filter(|(k, _)| !ids.contains_key(**k))
+        .map(|(k, n)| (*k, *n))
+        .collect();
+    if missing.is_empty() {
+        return Ok(ids);
+    }
+    let kinds: Vec<&str> = missing
+        .iter()
+        .map(|(k, _)| {
+            if k.starts_with("outlet:") {
+                "media"
+            } else {
+                "other"
+            }
+        })
+        .collect();
+    let new_keys: Vec<&str> = missing.iter().map(|(k, _)| *k).collect();
+    let new_names: Vec<&str> = missing.iter().map(|(_, n)| *n).collect();
+    diesel::sql_query(
+        "INSERT INTO sources (source_key, name, kind) \
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) ON CONFLICT DO NOTHING",
+    )
+    .bind::<Array<Text>, _>(&new_keys)
+    .bind::<Array<Text>, _>(&new_names)
+    .bind::<Array<Text>, _>(&kinds)
+    .execute(conn)?;
+    let added: Vec<(i64, String)> = sources::table
+        .filter(sources::source_key.eq_any(&new_keys))
+        .select((sources::id, sources::source_key))
+        .load(conn)?;
+    ids.extend(added.into_iter().map(|(id, k)| (k, id)));
     Ok(ids)
 }

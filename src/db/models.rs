@@ -87,6 +87,7 @@ pub fn extracted_claims(rows: &[Claim]) -> Vec<ExtractedClaim> {
 #[diesel(table_name = claims)]
 pub struct NewClaim<'a> {
     pub article_version_id: i64,
+    pub event_id: Option<i64>,
     pub position: i32,
     pub value: i64,
     pub value_max: Option<i64>,

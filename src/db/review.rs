@@ -347,6 +347,7 @@ pub fn add_claim(
             .values((
                 NewClaim {
                     article_version_id: version_id,
+                    event_id,
                     position: last.map_or(0, |p| p + 1),
                     value: c.value,
                     value_max: c.value_max,
@@ -361,7 +362,6 @@ pub fn add_claim(
                     origin: "manual",
                 },
                 claims::status.eq("confirmed"),
-                claims::event_id.eq(event_id),
             ))
             .returning(claims::id)
             .get_result(conn)?;
@@ -437,9 +437,10 @@ pub fn reextract(
                 continue;
             }
             let id: i64 = diesel::insert_into(claims::table)
-                .values((
+                .values(
                     NewClaim {
                         article_version_id: version_id,
+                        event_id,
                         position: base + 1_000 + i as i32,
                         value: c.value,
                         value_max: c.value_max,
@@ -453,8 +454,7 @@ pub fn reextract(
                         quote: sentence_around(&body, c.start, c.end),
                         origin: "extracted",
                     },
-                    claims::event_id.eq(event_id),
-                ))
+                )
                 .returning(claims::id)
                 .get_result(conn)?;
             ids[i] = Some(id);
