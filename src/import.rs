@@ -4,14 +4,15 @@
 use std::fs;
 use std::io::{self, BufRead, BufReader, IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
 
 use diesel::PgConnection;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Deserialize;
 
-use crate::db::ingest::{self, IngestStatus};
+use crate::db::ingest::{self, IngestOutcome, IngestStatus, Prepared};
 use crate::domain::extract::Extractor;
-use crate::domain::submission::{self, RawSubmission};
+use crate::domain::submission::{self, RawSubmission, Submission};
 
 /// Metadata keys read from a sidecar or a .jsonl line; other keys are ignored.
 #[derive(Debug, Default, Deserialize)]
@@ -148,7 +149,25 @@ impl Progress {
     }
 }
 
-/// Imports every file; a bad item is reported and counted, never fatal to the batch.
+/// At most this many articles are stored in one transaction. Large enough that commits and the
+/// relinks of an event reported by several articles in a row are shared, small enough that a
+/// batch holds its locks briefly.
+const BATCH: usize = 64;
+
+/// One input item, read and prepared off the database thread.
+struct Item {
+    label: String,
+    /// Input bytes it stands for (progress).
+    bytes: u64,
+    prepared: Result<Prepared, String>,
+}
+
+/// Imports every file; a bad item is reported and counted, never fatal to the import.
+///
+/// Two stages: a reader thread parses, validates and extracts (CPU work), while this thread
+/// stores what it has read in batches of up to [`BATCH`] articles per transaction. When a batch
+/// fails, its items are stored one by one, so one bad item costs only itself. Items keep their
+/// input order, so versions of one url are numbered as they appear.
 pub fn run(
     conn: &mut PgConnection,
     extractor: &Extractor,
@@ -164,37 +183,90 @@ pub fn run(
         .sum();
     let progress = Progress::new(total);
     let mut summary = ImportSummary::default();
-    for file in &files {
-        let size = fs::metadata(file).map(|m| m.len()).unwrap_or(0);
-        let is_jsonl = file.extension().and_then(|e| e.to_str()) == Some("jsonl");
-        if is_jsonl {
-            import_jsonl(
-                conn,
-                extractor,
-                file,
-                max_text_bytes,
-                verbose,
-                &progress,
-                &mut summary,
-            );
-        } else {
-            let item = read_txt(file);
-            let label = file.display().to_string();
-            handle(
-                conn,
-                extractor,
-                &label,
-                item,
-                max_text_bytes,
-                verbose,
-                &progress,
-                &mut summary,
-            );
+    std::thread::scope(|scope| {
+        let (sender, receiver) = mpsc::sync_channel::<Item>(BATCH * 4);
+        scope.spawn(move || {
+            for file in &files {
+                let sent = read_file(file, &mut |label, bytes, raw| {
+                    let prepared = raw
+                        .and_then(|raw| validated(&raw, max_text_bytes))
+                        .map(|valid| ingest::prepare(valid, extractor));
+                    sender
+                        .send(Item {
+                            label,
+                            bytes,
+                            prepared,
+                        })
+                        .is_ok()
+                });
+                if !sent {
+                    return;
+                }
+            }
+        });
+        let mut batch: Vec<Item> = Vec::with_capacity(BATCH);
+        while let Ok(first) = receiver.recv() {
+            batch.push(first);
+            while batch.len() < BATCH {
+                match receiver.try_recv() {
+                    Ok(item) => batch.push(item),
+                    Err(_) => break,
+                }
+            }
+            store_batch(conn, &mut batch, verbose, &progress, &mut summary);
         }
-        progress.advance(size, &summary);
-    }
+    });
     progress.finish();
     Ok(summary)
+}
+
+/// Reads one file's items and hands each to `send` (which returns false to stop).
+fn read_file(
+    file: &Path,
+    send: &mut dyn FnMut(String, u64, Result<RawSubmission, String>) -> bool,
+) -> bool {
+    let is_jsonl = file.extension().and_then(|e| e.to_str()) == Some("jsonl");
+    if !is_jsonl {
+        let size = fs::metadata(file).map(|m| m.len()).unwrap_or(0);
+        return send(file.display().to_string(), size, read_txt(file));
+    }
+    let reader = match fs::File::open(file) {
+        Ok(f) => BufReader::new(f),
+        Err(e) => return send(file.display().to_string(), 0, Err(e.to_string())),
+    };
+    for (index, line) in reader.split(b'\n').enumerate() {
+        let label = format!("{}:{}", file.display(), index + 1);
+        let (bytes, item) = match line {
+            Err(e) => (0, Err(e.to_string())),
+            Ok(bytes) => {
+                let size = bytes.len() as u64 + 1;
+                match String::from_utf8(bytes) {
+                    Err(_) => (size, Err("the line is not valid UTF-8".to_string())),
+                    Ok(line) if line.trim().is_empty() => continue,
+                    Ok(line) => (
+                        size,
+                        serde_json::from_str::<Meta>(&line)
+                            .map(|m| m.into_raw(None))
+                            .map_err(|e| format!("not a JSON article object ({e})")),
+                    ),
+                }
+            }
+        };
+        if !send(label, bytes, item) {
+            return false;
+        }
+    }
+    true
+}
+
+fn validated(raw: &RawSubmission, max_text_bytes: usize) -> Result<Submission, String> {
+    submission::validate(raw, max_text_bytes).map_err(|errors| {
+        errors
+            .iter()
+            .map(|e| format!("{}: {}", e.field.as_str(), e.message))
+            .collect::<Vec<_>>()
+            .join("; ")
+    })
 }
 
 fn read_txt(file: &Path) -> Result<RawSubmission, String> {
@@ -213,77 +285,58 @@ fn read_txt(file: &Path) -> Result<RawSubmission, String> {
     Ok(meta.into_raw(Some(text)))
 }
 
-fn import_jsonl(
+/// Stores a batch (draining it): in one transaction, or item by item when that fails.
+fn store_batch(
     conn: &mut PgConnection,
-    extractor: &Extractor,
-    file: &Path,
-    max_text_bytes: usize,
+    batch: &mut Vec<Item>,
     verbose: bool,
     progress: &Progress,
     summary: &mut ImportSummary,
 ) {
-    let reader = match fs::File::open(file) {
-        Ok(f) => BufReader::new(f),
-        Err(e) => {
-            summary.failed += 1;
-            progress.line(&format!("{}: {e}", file.display()));
-            return;
+    let mut ready: Vec<(String, u64)> = Vec::with_capacity(batch.len());
+    let mut prepared: Vec<Prepared> = Vec::with_capacity(batch.len());
+    for item in batch.drain(..) {
+        match item.prepared {
+            Ok(p) => {
+                ready.push((item.label, item.bytes));
+                prepared.push(p);
+            }
+            Err(why) => {
+                summary.failed += 1;
+                progress.line(&format!("{}: failed: {why}", item.label));
+                progress.advance(item.bytes, summary);
+            }
         }
-    };
-    for (index, line) in reader.split(b'\n').enumerate() {
-        let label = format!("{}:{}", file.display(), index + 1);
-        let item = match line {
-            Err(e) => Err(e.to_string()),
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Err(_) => Err("the line is not valid UTF-8".to_string()),
-                Ok(line) if line.trim().is_empty() => continue,
-                Ok(line) => serde_json::from_str::<Meta>(&line)
-                    .map(|m| m.into_raw(None))
-                    .map_err(|e| format!("not a JSON article object ({e})")),
-            },
+    }
+    if ready.is_empty() {
+        return;
+    }
+    let results: Vec<Result<IngestOutcome, String>> =
+        match ingest::ingest_batch(conn, &prepared, None) {
+            Ok(outcomes) => outcomes.into_iter().map(Ok).collect(),
+            Err(_) => prepared
+                .iter()
+                .map(|p| {
+                    ingest::ingest_batch(conn, std::slice::from_ref(p), None)
+                        .map(|mut o| o.remove(0))
+                        .map_err(|e| e.to_string())
+                })
+                .collect(),
         };
-        handle(
-            conn,
-            extractor,
-            &label,
-            item,
-            max_text_bytes,
-            verbose,
-            progress,
-            summary,
-        );
+    for ((label, bytes), result) in ready.iter().zip(results) {
+        record(label, result, verbose, progress, summary);
+        progress.advance(*bytes, summary);
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn handle(
-    conn: &mut PgConnection,
-    extractor: &Extractor,
+fn record(
     label: &str,
-    item: Result<RawSubmission, String>,
-    max_text_bytes: usize,
+    result: Result<IngestOutcome, String>,
     verbose: bool,
     progress: &Progress,
     summary: &mut ImportSummary,
 ) {
-    let result = item.and_then(|raw| {
-        submission::validate(&raw, max_text_bytes).map_err(|errors| {
-            errors
-                .iter()
-                .map(|e| format!("{}: {}", e.field.as_str(), e.message))
-                .collect::<Vec<_>>()
-                .join("; ")
-        })
-    });
-    let valid = match result {
-        Ok(valid) => valid,
-        Err(why) => {
-            summary.failed += 1;
-            progress.line(&format!("{label}: failed: {why}"));
-            return;
-        }
-    };
-    match ingest::ingest(conn, &valid, extractor, None) {
+    match result {
         Ok(outcome) => {
             let what = match outcome.status {
                 IngestStatus::NewArticle => {

@@ -1,7 +1,7 @@
 //! Storing a submission: article, version and extracted claims in one transaction.
 
 use diesel::prelude::*;
-use diesel::sql_types::Text;
+use diesel::sql_types::{Array, BigInt, Text};
 use serde::Serialize;
 
 use super::linking::{self, VersionToLink};
@@ -55,6 +55,26 @@ pub struct IngestOutcome {
     pub claims: Vec<StoredClaim>,
 }
 
+/// The database-free part of an ingest — hashing, extraction, the search document — done
+/// before a transaction opens (and, in a bulk import, on another thread).
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub submission: Submission,
+    hash: String,
+    search_document: String,
+    claims: Vec<ExtractedClaim>,
+}
+
+/// Reads `submission` for storing.
+pub fn prepare(submission: Submission, extractor: &Extractor) -> Prepared {
+    Prepared {
+        hash: content_hash(&submission.text),
+        search_document: search_document(&submission.text),
+        claims: read_claims(extractor, &submission.text),
+        submission,
+    }
+}
+
 /// Stores `submission` unless its text is already stored (see `IngestStatus`). The version and
 /// its claims are written in one transaction; concurrent submissions of one url are serialised
 /// on the article row, and url-less ones on an advisory lock keyed by the text's hash.
@@ -64,100 +84,136 @@ pub fn ingest(
     extractor: &Extractor,
     submitted_by: Option<i64>,
 ) -> QueryResult<IngestOutcome> {
-    let hash = content_hash(&submission.text);
+    let prepared = prepare(submission.clone(), extractor);
+    let mut outcomes = ingest_batch(conn, std::slice::from_ref(&prepared), submitted_by)?;
+    Ok(outcomes.remove(0))
+}
+
+/// Stores several prepared submissions in one transaction, in order, and relinks each event
+/// they touched once at the end — the bulk import's path. The linking outcome is the same as
+/// ingesting them one by one: a relink recomputes its event from all its claims. When any item
+/// fails, nothing of the batch is stored (the caller retries the items one by one).
+pub fn ingest_batch(
+    conn: &mut PgConnection,
+    items: &[Prepared],
+    submitted_by: Option<i64>,
+) -> QueryResult<Vec<IngestOutcome>> {
     conn.transaction(|conn| {
-        let outlet_id = match &submission.outlet {
-            Some(name) => Some(upsert_outlet(conn, name)?),
-            None => None,
-        };
-        let (article_id, status) = match &submission.url {
-            Some(url) => {
-                let inserted = diesel::insert_into(articles::table)
-                    .values(new_article(submission, outlet_id, Some(url)))
-                    .on_conflict(articles::url)
-                    .do_nothing()
-                    .returning(articles::id)
-                    .get_result::<i64>(conn)
-                    .optional()?;
-                match inserted {
-                    Some(id) => (id, IngestStatus::NewArticle),
-                    None => {
-                        // Lock the article so concurrent submissions number versions one by one.
-                        let id = articles::table
-                            .filter(articles::url.eq(url))
-                            .select(articles::id)
-                            .for_update()
-                            .first::<i64>(conn)?;
-                        if let Some((number, version_id)) = version_with_hash(conn, id, &hash)? {
-                            return Ok(unchanged(IngestStatus::Unchanged, id, number, version_id));
-                        }
-                        update_article(conn, id, submission, outlet_id)?;
-                        (id, IngestStatus::NewVersion)
+        let mut outcomes = Vec::with_capacity(items.len());
+        let mut touched = std::collections::BTreeSet::new();
+        for item in items {
+            let outcome = store(conn, item, submitted_by)?;
+            touched.extend(outcome.event_id);
+            outcomes.push(outcome);
+        }
+        for event_id in touched {
+            linking::relink_event(conn, event_id)?;
+        }
+        Ok(outcomes)
+    })
+}
+
+/// Stores one prepared submission inside the caller's transaction and attaches it to its event
+/// (the caller relinks the event).
+fn store(
+    conn: &mut PgConnection,
+    prepared: &Prepared,
+    submitted_by: Option<i64>,
+) -> QueryResult<IngestOutcome> {
+    let submission = &prepared.submission;
+    let hash = &prepared.hash;
+    let outlet_id = match &submission.outlet {
+        Some(name) => Some(upsert_outlet(conn, name)?),
+        None => None,
+    };
+    let (article_id, status) = match &submission.url {
+        Some(url) => {
+            let inserted = diesel::insert_into(articles::table)
+                .values(new_article(submission, outlet_id, Some(url)))
+                .on_conflict(articles::url)
+                .do_nothing()
+                .returning(articles::id)
+                .get_result::<i64>(conn)
+                .optional()?;
+            match inserted {
+                Some(id) => (id, IngestStatus::NewArticle),
+                None => {
+                    // Lock the article so concurrent submissions number versions one by one.
+                    let id = articles::table
+                        .filter(articles::url.eq(url))
+                        .select(articles::id)
+                        .for_update()
+                        .first::<i64>(conn)?;
+                    if let Some((number, version_id)) = version_with_hash(conn, id, hash)? {
+                        return Ok(unchanged(IngestStatus::Unchanged, id, number, version_id));
                     }
+                    update_article(conn, id, submission, outlet_id)?;
+                    (id, IngestStatus::NewVersion)
                 }
             }
-            None => {
-                diesel::sql_query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
-                    .bind::<Text, _>(&hash)
-                    .execute(conn)?;
-                let existing = article_versions::table
-                    .filter(article_versions::content_hash.eq(&hash))
-                    .order(article_versions::id)
-                    .select((
-                        article_versions::article_id,
-                        article_versions::number,
-                        article_versions::id,
-                    ))
-                    .first::<(i64, i32, i64)>(conn)
-                    .optional()?;
-                if let Some((article_id, number, version_id)) = existing {
-                    return Ok(unchanged(
-                        IngestStatus::Duplicate,
-                        article_id,
-                        number,
-                        version_id,
-                    ));
-                }
-                let id = diesel::insert_into(articles::table)
-                    .values(new_article(submission, outlet_id, None))
-                    .returning(articles::id)
-                    .get_result::<i64>(conn)?;
-                (id, IngestStatus::NewArticle)
+        }
+        None => {
+            diesel::sql_query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+                .bind::<Text, _>(hash)
+                .execute(conn)?;
+            let existing = article_versions::table
+                .filter(article_versions::content_hash.eq(hash))
+                .order(article_versions::id)
+                .select((
+                    article_versions::article_id,
+                    article_versions::number,
+                    article_versions::id,
+                ))
+                .first::<(i64, i32, i64)>(conn)
+                .optional()?;
+            if let Some((article_id, number, version_id)) = existing {
+                return Ok(unchanged(
+                    IngestStatus::Duplicate,
+                    article_id,
+                    number,
+                    version_id,
+                ));
             }
-        };
-        let number = next_version_number(conn, article_id)?;
-        let version_id = diesel::insert_into(article_versions::table)
-            .values((
-                article_versions::article_id.eq(article_id),
-                article_versions::number.eq(number),
-                article_versions::body.eq(&submission.text),
-                article_versions::content_hash.eq(&hash),
-                article_versions::submitted_by.eq(submitted_by),
-                article_versions::search_document.eq(search_document(&submission.text)),
-            ))
-            .returning(article_versions::id)
-            .get_result::<i64>(conn)?;
-        let extracted = read_claims(extractor, &submission.text);
-        let claims = store_claims(conn, version_id, &submission.text, &extracted)?;
-        let event_id = linking::attach_and_link(
-            conn,
-            &VersionToLink {
-                article_id,
-                title: &submission.title,
-                text: &submission.text,
-                lang: &submission.lang,
-                published: submission.published,
-                claims: &extracted,
-            },
-        )?;
-        Ok(IngestOutcome {
-            status,
+            let id = diesel::insert_into(articles::table)
+                .values(new_article(submission, outlet_id, None))
+                .returning(articles::id)
+                .get_result::<i64>(conn)?;
+            (id, IngestStatus::NewArticle)
+        }
+    };
+    let number = next_version_number(conn, article_id)?;
+    let version_id = diesel::insert_into(article_versions::table)
+        .values((
+            article_versions::article_id.eq(article_id),
+            article_versions::number.eq(number),
+            article_versions::body.eq(&submission.text),
+            article_versions::content_hash.eq(hash),
+            article_versions::submitted_by.eq(submitted_by),
+            article_versions::search_document.eq(&prepared.search_document),
+        ))
+        .returning(article_versions::id)
+        .get_result::<i64>(conn)?;
+    let extracted = &prepared.claims;
+    let event_id = linking::attach(
+        conn,
+        &VersionToLink {
             article_id,
-            version: number,
-            version_id,
-            event_id: Some(event_id),
-            claims,
-        })
+            has_earlier_versions: number > 1,
+            title: &submission.title,
+            text: &submission.text,
+            lang: &submission.lang,
+            published: submission.published,
+            claims: extracted,
+        },
+    )?;
+    let claims = store_claims(conn, version_id, event_id, &submission.text, extracted)?;
+    Ok(IngestOutcome {
+        status,
+        article_id,
+        version: number,
+        version_id,
+        event_id: Some(event_id),
+        claims,
     })
 }
 
@@ -225,17 +281,31 @@ fn update_article(
     Ok(())
 }
 
+/// The outlet's id, adding it when new. Looked up first: `DO NOTHING` and a plain select leave
+/// the row unlocked, so concurrent ingests from one outlet do not queue behind each other.
 pub fn upsert_outlet(conn: &mut PgConnection, name: &str) -> QueryResult<i64> {
-    diesel::insert_into(outlets::table)
-        .values((
-            outlets::name.eq(name),
-            outlets::name_key.eq(outlet_key(name)),
-        ))
+    let key = outlet_key(name);
+    let find = |conn: &mut PgConnection| {
+        outlets::table
+            .filter(outlets::name_key.eq(&key))
+            .select(outlets::id)
+            .first::<i64>(conn)
+            .optional()
+    };
+    if let Some(id) = find(conn)? {
+        return Ok(id);
+    }
+    let inserted = diesel::insert_into(outlets::table)
+        .values((outlets::name.eq(name), outlets::name_key.eq(&key)))
         .on_conflict(outlets::name_key)
-        .do_update()
-        .set(outlets::name_key.eq(diesel::upsert::excluded(outlets::name_key)))
+        .do_nothing()
         .returning(outlets::id)
-        .get_result(conn)
+        .get_result::<i64>(conn)
+        .optional()?;
+    match inserted {
+        Some(id) => Ok(id),
+        None => find(conn)?.ok_or(diesel::result::Error::NotFound),
+    }
 }
 
 fn version_with_hash(
@@ -263,6 +333,7 @@ fn next_version_number(conn: &mut PgConnection, article_id: i64) -> QueryResult<
 pub fn store_claims(
     conn: &mut PgConnection,
     version_id: i64,
+    event_id: i64,
     text: &str,
     extracted: &[ExtractedClaim],
 ) -> QueryResult<Vec<StoredClaim>> {
@@ -276,6 +347,7 @@ pub fn store_claims(
         .enumerate()
         .map(|(i, (c, quote))| NewClaim {
             article_version_id: version_id,
+            event_id: Some(event_id),
             position: i as i32,
             value: c.value,
             value_max: c.value_max,
@@ -298,12 +370,21 @@ pub fn store_claims(
             .returning(claims::id)
             .get_results(conn)?
     };
-    for (i, c) in extracted.iter().enumerate() {
-        if let Some(whole) = c.part_of.and_then(|j| ids.get(j)) {
-            diesel::update(claims::table.find(ids[i]))
-                .set(claims::part_of_id.eq(whole))
-                .execute(conn)?;
-        }
+    // Parts point at their whole within the same version: one statement for all of them.
+    let (parts, wholes): (Vec<i64>, Vec<i64>) = extracted
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| Some((ids[i], *ids.get(c.part_of?)?)))
+        .unzip();
+    if !parts.is_empty() {
+        diesel::sql_query(
+            "UPDATE claims SET part_of_id = v.whole \
+             FROM (SELECT unnest($1::bigint[]) AS id, unnest($2::bigint[]) AS whole) v \
+             WHERE claims.id = v.id",
+        )
+        .bind::<Array<BigInt>, _>(&parts)
+        .bind::<Array<BigInt>, _>(&wholes)
+        .execute(conn)?;
     }
     Ok(ids
         .into_iter()
