@@ -1,6 +1,6 @@
 //! `claimdb generate`: a synthetic corpus in the import format (.jsonl), for benchmarks.
 //!
-//! Events happen in places drawn from a list; each event is reported by several outlets in
+//! Events happen in places drawn from the shipped gazetteer's localities; each event is reported by several outlets in
 //! Arabic and English, each article citing sources with figures that differ (so linking finds
 //! conflicts) and some revised in later versions of the same url. Bodies are padded with
 //! background paragraphs to realistic lengths (1–10 KB). The output depends only on the seed.
@@ -10,99 +10,48 @@ use std::io::{self, Write};
 use chrono::{Duration, NaiveDate};
 use serde::Serialize;
 
+use crate::domain::linking::gazetteer::{Level, Place as GazetteerPlace};
+use crate::domain::linking::Gazetteer;
+
+/// A town and its province, named in English and Arabic.
 struct Place {
-    en: &'static str,
-    ar: &'static str,
-    province_en: &'static str,
-    province_ar: &'static str,
+    en: String,
+    ar: String,
+    province_en: String,
+    province_ar: String,
 }
 
-const PLACES: &[Place] = &[
-    Place {
-        en: "Mayadin",
-        ar: "الميادين",
-        province_en: "Deir ez-Zor",
-        province_ar: "دير الزور",
-    },
-    Place {
-        en: "Albu Kamal",
-        ar: "البوكمال",
-        province_en: "Deir ez-Zor",
-        province_ar: "دير الزور",
-    },
-    Place {
-        en: "Ariha",
-        ar: "أريحا",
-        province_en: "Idlib",
-        province_ar: "إدلب",
-    },
-    Place {
-        en: "Maarat al-Numan",
-        ar: "معرة النعمان",
-        province_en: "Idlib",
-        province_ar: "إدلب",
-    },
-    Place {
-        en: "Jisr al-Shughur",
-        ar: "جسر الشغور",
-        province_en: "Idlib",
-        province_ar: "إدلب",
-    },
-    Place {
-        en: "Mhardeh",
-        ar: "محردة",
-        province_en: "Hama",
-        province_ar: "حماة",
-    },
-    Place {
-        en: "Suqaylabiyah",
-        ar: "السقيلبية",
-        province_en: "Hama",
-        province_ar: "حماة",
-    },
-    Place {
-        en: "Al-Bab",
-        ar: "الباب",
-        province_en: "Aleppo",
-        province_ar: "حلب",
-    },
-    Place {
-        en: "Manbij",
-        ar: "منبج",
-        province_en: "Aleppo",
-        province_ar: "حلب",
-    },
-    Place {
-        en: "Douma",
-        ar: "دوما",
-        province_en: "Rif Dimashq",
-        province_ar: "ريف دمشق",
-    },
-    Place {
-        en: "Daraa",
-        ar: "درعا",
-        province_en: "Daraa",
-        province_ar: "درعا",
-    },
-    Place {
-        en: "Raqqa",
-        ar: "الرقة",
-        province_en: "Raqqa",
-        province_ar: "الرقة",
-    },
-    Place {
-        en: "Qamishli",
-        ar: "القامشلي",
-        province_en: "Hasakah",
-        province_ar: "الحسكة",
-    },
-    Place {
-        en: "Tal Rifaat",
-        ar: "تل رفعت",
-        province_en: "Aleppo",
-        province_ar: "حلب",
-    },
-];
+fn is_arabic(name: &str) -> bool {
+    name.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c))
+}
+
+/// Every locality of the shipped gazetteer that has an English and an Arabic name, with its
+/// parent's names: hundreds of places, so that events spread as in a real archive rather than
+/// piling up in a handful of towns.
+fn places() -> Vec<Place> {
+    let gazetteer = Gazetteer::builtin();
+    let names = |p: &GazetteerPlace| {
+        let en = p.names.first().filter(|n| !is_arabic(n))?.clone();
+        let ar = p.names.iter().find(|n| is_arabic(n))?.clone();
+        Some((en, ar))
+    };
+    gazetteer
+        .places()
+        .iter()
+        .filter(|p| p.level == Level::Locality)
+        .filter_map(|p| {
+            let parent = gazetteer.place(p.parent.as_deref()?)?;
+            let (en, ar) = names(p)?;
+            let (province_en, province_ar) = names(parent)?;
+            Some(Place {
+                en,
+                ar,
+                province_en,
+                province_ar,
+            })
+        })
+        .collect()
+}
 
 struct Source {
     en: &'static str,
@@ -327,9 +276,10 @@ pub fn generate(articles: usize, seed: u64, mut out: impl Write) -> io::Result<u
     let start = NaiveDate::from_ymd_opt(2018, 1, 1).unwrap_or_default();
     let mut written = 0;
     let mut event = 0usize;
+    let places = places();
     while written < articles {
         event += 1;
-        let place = pick(&mut rng, PLACES);
+        let place = pick(&mut rng, &places);
         let victims = pick(&mut rng, VICTIMS);
         let attack = rng.usize(..ATTACKS_EN.len());
         let date = start + Duration::days(rng.i64(0..3000));
