@@ -1,16 +1,16 @@
 //! Storing a submission: article, version and extracted claims in one transaction.
 
 use diesel::prelude::*;
-use diesel::sql_types::{Array, BigInt, Text};
+use diesel::sql_types::{Array, BigInt, Integer, Nullable, Text};
 use serde::Serialize;
 
 use super::linking::{self, VersionToLink};
 use super::models::NewClaim;
 use super::schema::{article_versions, articles, claims, outlets};
-use super::search::search_document;
 use crate::domain::extract::Extractor;
 use crate::domain::pipeline::read_claims;
 use crate::domain::quote::sentence_around;
+use crate::domain::search_text::tsvector;
 use crate::domain::submission::{content_hash, outlet_key, Submission};
 use crate::domain::ExtractedClaim;
 
@@ -55,13 +55,13 @@ pub struct IngestOutcome {
     pub claims: Vec<StoredClaim>,
 }
 
-/// The database-free part of an ingest — hashing, extraction, the search document — done
+/// The database-free part of an ingest — hashing, extraction, the search vector — done
 /// before a transaction opens (and, in a bulk import, on another thread).
 #[derive(Debug, Clone)]
 pub struct Prepared {
     pub submission: Submission,
     hash: String,
-    search_document: String,
+    search_vector: String,
     claims: Vec<ExtractedClaim>,
 }
 
@@ -69,7 +69,7 @@ pub struct Prepared {
 pub fn prepare(submission: Submission, extractor: &Extractor) -> Prepared {
     Prepared {
         hash: content_hash(&submission.text),
-        search_document: search_document(&submission.text),
+        search_vector: tsvector(&submission.text),
         claims: read_claims(extractor, &submission.text),
         submission,
     }
@@ -182,17 +182,7 @@ fn store(
         }
     };
     let number = next_version_number(conn, article_id)?;
-    let version_id = diesel::insert_into(article_versions::table)
-        .values((
-            article_versions::article_id.eq(article_id),
-            article_versions::number.eq(number),
-            article_versions::body.eq(&submission.text),
-            article_versions::content_hash.eq(hash),
-            article_versions::submitted_by.eq(submitted_by),
-            article_versions::search_document.eq(&prepared.search_document),
-        ))
-        .returning(article_versions::id)
-        .get_result::<i64>(conn)?;
+    let version_id = insert_version(conn, article_id, number, prepared, submitted_by)?;
     let extracted = &prepared.claims;
     let event_id = linking::attach(
         conn,
@@ -215,6 +205,35 @@ fn store(
         event_id: Some(event_id),
         claims,
     })
+}
+
+#[derive(QueryableByName)]
+struct Id {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+}
+
+/// The version row, with its search vector (built by claimdb, given in `tsvector` syntax).
+fn insert_version(
+    conn: &mut PgConnection,
+    article_id: i64,
+    number: i32,
+    prepared: &Prepared,
+    submitted_by: Option<i64>,
+) -> QueryResult<i64> {
+    let row: Id = diesel::sql_query(
+        "INSERT INTO article_versions \
+         (article_id, number, body, content_hash, submitted_by, search_vector) \
+         VALUES ($1, $2, $3, $4, $5, $6::tsvector) RETURNING id",
+    )
+    .bind::<BigInt, _>(article_id)
+    .bind::<Integer, _>(number)
+    .bind::<Text, _>(&prepared.submission.text)
+    .bind::<Text, _>(&prepared.hash)
+    .bind::<Nullable<BigInt>, _>(submitted_by)
+    .bind::<Text, _>(&prepared.search_vector)
+    .get_result(conn)?;
+    Ok(row.id)
 }
 
 fn unchanged(

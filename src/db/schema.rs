@@ -1,6 +1,15 @@
 // @generated automatically by Diesel CLI.
 
+pub mod sql_types {
+    #[derive(diesel::sql_types::SqlType)]
+    #[diesel(postgres_type(name = "tsvector", schema = "pg_catalog"))]
+    pub struct Tsvector;
+}
+
 diesel::table! {
+    use diesel::sql_types::*;
+    use super::sql_types::Tsvector;
+
     article_versions (id) {
         id -> Int8,
         article_id -> Int8,
@@ -9,7 +18,7 @@ diesel::table! {
         content_hash -> Text,
         created_at -> Timestamptz,
         submitted_by -> Nullable<Int8>,
-        search_document -> Text,
+        search_vector -> Nullable<Tsvector>,
     }
 }
 

@@ -1,10 +1,11 @@
-//! Full-text search over article versions (see the `add_search` migration).
+//! Full-text search over article versions (see the `add_search` and `search_vector`
+//! migrations): claimdb builds the vectors and the queries with one tokenizer.
 
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Integer, Text};
+use diesel::sql_types::{Array, BigInt, Integer, Text};
 
 use super::schema::article_versions;
-use crate::domain::search_text::index_document;
+use crate::domain::search_text::{tsquery, tsvector};
 
 /// One article found, at its latest matching version.
 #[derive(Debug, Clone, QueryableByName)]
@@ -31,22 +32,17 @@ pub fn search(
     if terms.is_empty() {
         return Ok(Vec::new());
     }
-    // Each term is a prefix match; all must occur. Terms are plain words (fold() left only
-    // letters and digits), so they are safe inside a tsquery once quoted.
-    let tsquery = terms
-        .iter()
-        .map(|t| format!("'{}':*", t.replace('\'', "")))
-        .collect::<Vec<_>>()
-        .join(" & ");
+    let Some(tsquery) = tsquery(terms) else {
+        return Ok(Vec::new());
+    };
     diesel::sql_query(
         "SELECT article_id, version, title, language, body FROM ( \
              SELECT DISTINCT ON (v.article_id) v.article_id, v.number AS version, a.title, \
-                    a.language, v.body, \
-                    ts_rank(to_tsvector('english'::regconfig, v.search_document), q) AS rank \
+                    a.language, v.body, ts_rank(v.search_vector, q) AS rank \
              FROM article_versions v \
              JOIN articles a ON a.id = v.article_id, \
-                  to_tsquery('english'::regconfig, $1) q \
-             WHERE to_tsvector('english'::regconfig, v.search_document) @@ q \
+                  CAST($1 AS tsquery) q \
+             WHERE v.search_vector @@ q \
              ORDER BY v.article_id, v.number DESC \
          ) found ORDER BY rank DESC, article_id DESC LIMIT $2 OFFSET $3",
     )
@@ -56,35 +52,29 @@ pub fn search(
     .load(conn)
 }
 
-/// The stored search document of a body; never empty, so a body without words is not
-/// mistaken for one still to be indexed.
-pub fn search_document(body: &str) -> String {
-    let doc = index_document(body);
-    if doc.is_empty() {
-        " ".to_string()
-    } else {
-        doc
-    }
-}
-
-/// Fills the search document of versions stored before search existed (or by older builds).
+/// Fills the search vector of versions stored before claimdb built it (or by older builds),
+/// 500 at a time.
 pub fn backfill(conn: &mut PgConnection) -> QueryResult<usize> {
     let mut done = 0;
     loop {
         let batch: Vec<(i64, String)> = article_versions::table
-            .filter(article_versions::search_document.eq(""))
+            .filter(article_versions::search_vector.is_null())
             .select((article_versions::id, article_versions::body))
             .limit(500)
             .load(conn)?;
         if batch.is_empty() {
             return Ok(done);
         }
-        for (id, body) in &batch {
-            let doc = search_document(body);
-            diesel::update(article_versions::table.find(id))
-                .set(article_versions::search_document.eq(doc))
-                .execute(conn)?;
-        }
+        let ids: Vec<i64> = batch.iter().map(|(id, _)| *id).collect();
+        let vectors: Vec<String> = batch.iter().map(|(_, body)| tsvector(body)).collect();
+        diesel::sql_query(
+            "UPDATE article_versions SET search_vector = v.vector::tsvector \
+             FROM (SELECT unnest($1::bigint[]) AS id, unnest($2::text[]) AS vector) v \
+             WHERE article_versions.id = v.id",
+        )
+        .bind::<Array<BigInt>, _>(&ids)
+        .bind::<Array<Text>, _>(&vectors)
+        .execute(conn)?;
         done += batch.len();
     }
 }

@@ -134,6 +134,105 @@ pub fn query_terms(query: &str) -> Vec<String> {
         .collect()
 }
 
+/// English words too common to index (PostgreSQL's `english` stop list, from Snowball).
+const ENGLISH_STOP_WORDS: &[&str] = &[
+    "a", "about", "above", "after", "again", "against", "all", "am", "an", "and", "any", "are",
+    "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but",
+    "by", "can", "did", "do", "does", "doing", "don", "down", "during", "each", "few", "for",
+    "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "herself",
+    "him", "himself", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just",
+    "me", "more", "most", "my", "myself", "no", "nor", "not", "now", "of", "off", "on", "once",
+    "only", "or", "other", "our", "ours", "ourselves", "out", "over", "own", "s", "same", "she",
+    "should", "so", "some", "such", "t", "than", "that", "the", "their", "theirs", "them",
+    "themselves", "then", "there", "these", "they", "this", "those", "through", "to", "too",
+    "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which",
+    "while", "who", "whom", "why", "will", "with", "you", "your", "yours", "yourself",
+    "yourselves",
+];
+
+/// PostgreSQL's limits: positions above this are stored as this; a lexeme keeps at most
+/// `MAX_POSITIONS` of them.
+const MAX_POSITION: usize = 16_383;
+const MAX_POSITIONS: usize = 256;
+/// Longer "words" (a pasted hash, a URL run together) are not worth indexing.
+const MAX_LEXEME_BYTES: usize = 200;
+
+/// The index form of one folded word: English words stemmed (Snowball English, as PostgreSQL's
+/// `english` configuration does), stop words dropped (`None`), other words as they are.
+pub fn lexeme(word: &str) -> Option<String> {
+    if word.is_empty() || word.len() > MAX_LEXEME_BYTES {
+        return None;
+    }
+    if word.bytes().all(|b| b.is_ascii_lowercase()) {
+        if ENGLISH_STOP_WORDS.binary_search(&word).is_ok() {
+            return None;
+        }
+        return Some(english_stemmer().stem(word).into_owned());
+    }
+    Some(word.to_string())
+}
+
+fn english_stemmer() -> &'static rust_stemmers::Stemmer {
+    static STEMMER: OnceLock<rust_stemmers::Stemmer> = OnceLock::new();
+    STEMMER.get_or_init(|| rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English))
+}
+
+/// The `tsvector` of a text, in PostgreSQL's input syntax (`'lexeme':1,5 'other':2`): built
+/// here rather than by `to_tsvector`, whose parser was most of the cost of storing an article,
+/// and so that the index and the queries ([`tsquery`]) share one tokenizer by construction.
+/// Words are those of [`index_document`] (Arabic ones also without their prefixes).
+pub fn tsvector(text: &str) -> String {
+    let document = index_document(text);
+    let mut lexemes: std::collections::BTreeMap<String, Vec<usize>> = Default::default();
+    for (i, word) in document.split(' ').enumerate() {
+        if let Some(lexeme) = lexeme(word) {
+            let positions = lexemes.entry(lexeme).or_default();
+            if positions.len() < MAX_POSITIONS {
+                positions.push((i + 1).min(MAX_POSITION));
+            }
+        }
+    }
+    let mut out = String::with_capacity(document.len() + lexemes.len() * 6);
+    for (lexeme, positions) in &lexemes {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        // Folded words hold only letters and digits, but quote defensively all the same.
+        out.push('\'');
+        for c in lexeme.chars() {
+            if c == '\'' || c == '\\' {
+                out.push(c);
+            }
+            out.push(c);
+        }
+        out.push_str("':");
+        let mut last = 0;
+        for (n, p) in positions.iter().enumerate() {
+            // PostgreSQL drops duplicate positions; capped ones would repeat MAX_POSITION.
+            if *p == last {
+                continue;
+            }
+            if n > 0 {
+                out.push(',');
+            }
+            out.push_str(&p.to_string());
+            last = *p;
+        }
+    }
+    out
+}
+
+/// The `tsquery` (PostgreSQL input syntax) for folded query terms: every term must occur, as a
+/// prefix of an indexed lexeme. `None` when no term is left (only stop words).
+pub fn tsquery(terms: &[String]) -> Option<String> {
+    let parts: Vec<String> = terms
+        .iter()
+        .filter_map(|t| lexeme(t))
+        .map(|l| format!("'{}':*", l.replace('\'', "''").replace('\\', "\\\\")))
+        .collect();
+    (!parts.is_empty()).then(|| parts.join(" & "))
+}
+
 /// The first stretch of `text` around a word matching one of `terms` (by folded prefix), as
 /// (before, match, after), each a slice of the original text.
 pub fn snippet<'a>(
@@ -194,6 +293,40 @@ pub fn snippet<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stop_words_are_sorted_for_binary_search() {
+        assert!(ENGLISH_STOP_WORDS.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn tsvector_stems_english_drops_stop_words_and_keeps_arabic_with_and_without_prefixes() {
+        let v = tsvector("The shelling killed 12 civilians; والقصف أدّى إلى مقتل");
+        assert!(v.contains("'kill':3"), "{v}");
+        assert!(v.contains("'civilian':5"), "{v}");
+        assert!(v.contains("'12':4"), "{v}");
+        assert!(!v.contains("'the'"), "{v}");
+        assert!(v.contains("'والقصف':6"), "{v}");
+        assert!(v.contains("'قصف':7"), "{v}");
+        assert!(v.contains("'ادي'"), "{v}");
+    }
+
+    #[test]
+    fn tsvector_lists_each_lexeme_once_with_its_positions() {
+        assert_eq!(tsvector("killed, killing; kills"), "'kill':1,2,3");
+        assert_eq!(tsvector(""), "");
+        let long = "word ".repeat(20_000);
+        let v = tsvector(&long);
+        assert_eq!(v.matches(',').count(), MAX_POSITIONS - 1);
+    }
+
+    #[test]
+    fn tsquery_stems_like_the_index_and_needs_every_term() {
+        let terms = query_terms("Killed the Civilians");
+        assert_eq!(tsquery(&terms).unwrap(), "'kill':* & 'civilian':*");
+        assert_eq!(tsquery(&query_terms("the of")), None);
+        assert_eq!(tsquery(&query_terms("بالقصف")).unwrap(), "'قصف':*");
+    }
 
     #[test]
     fn diacritics_alef_forms_ta_marbuta_and_digits_fold_alike() {
