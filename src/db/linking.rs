@@ -231,11 +231,13 @@ pub fn merge_into_event(
     sig: &EventSignature,
     published: Option<NaiveDate>,
 ) -> QueryResult<()> {
+    // NO KEY UPDATE: still one ingest per event at a time, but no conflict with the KEY SHARE
+    // locks foreign-key checks take on the event (two such holders wanting FOR UPDATE deadlock).
     let (stored, from, to): (serde_json::Value, Option<NaiveDate>, Option<NaiveDate>) =
         events::table
             .find(event_id)
             .select((events::signature, events::date_from, events::date_to))
-            .for_update()
+            .for_no_key_update()
             .first(conn)?;
     let mut merged: EventSignature = serde_json::from_value(stored).unwrap_or_default();
     merged.merge(sig);

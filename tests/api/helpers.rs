@@ -43,15 +43,36 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(settings: AppSettings) -> TestApp {
+    let url = fresh_database_url().await;
+    spawn_app_on(&url, &settings)
+}
+
+/// Two applications on ONE fresh database, each with a pool of its own: two `claimdb serve`
+/// processes behind a load balancer, as far as the database can tell.
+pub async fn spawn_pair() -> (TestApp, TestApp) {
+    let url = fresh_database_url().await;
+    let settings = AppSettings {
+        bind: "127.0.0.1:0".into(),
+        ..AppSettings::default()
+    };
+    (spawn_app_on(&url, &settings), spawn_app_on(&url, &settings))
+}
+
+/// A new, migrated, empty database (cloned from the test template).
+pub async fn fresh_database_url() -> String {
+    tokio::task::spawn_blocking(db::testing::fresh_database)
+        .await
+        .expect("database task panicked")
+        .expect("cannot create a test database")
+}
+
+/// The application on a free port against the database at `url`, with a pool of its own.
+pub fn spawn_app_on(url: &str, settings: &AppSettings) -> TestApp {
     if std::env::var("TEST_LOG").is_ok() {
         claimdb::telemetry::init_tracing("debug");
     }
-    let url = tokio::task::spawn_blocking(db::testing::fresh_database)
-        .await
-        .expect("database task panicked")
-        .expect("cannot create a test database");
-    let pool = db::build_pool(&url, 5).expect("cannot build the pool");
-    let app = Application::build(&settings, pool.clone()).expect("cannot build the app");
+    let pool = db::build_pool(url, 5).expect("cannot build the pool");
+    let app = Application::build(settings, pool.clone()).expect("cannot build the app");
     let address = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
     let client = reqwest::Client::builder()

@@ -8,5 +8,6 @@ mod helpers;
 mod home;
 mod json_api;
 mod review;
+mod scale_out;
 mod search;
 mod wadi;
