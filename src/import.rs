@@ -314,18 +314,23 @@ fn store_batch(
     let results: Vec<Result<IngestOutcome, String>> =
         match ingest::ingest_batch(conn, &prepared, None) {
             Ok(outcomes) => outcomes.into_iter().map(Ok).collect(),
-            Err(_) => prepared
-                .iter()
-                .map(|p| {
-                    ingest::ingest_batch(conn, std::slice::from_ref(p), None)
-                        .map(|mut o| o.remove(0))
-                        .map_err(|e| e.to_string())
-                })
-                .collect(),
+            Err(_) => prepared.iter().map(|p| store_one(conn, p)).collect(),
         };
     for ((label, bytes), result) in ready.iter().zip(results) {
         record(label, result, verbose, progress, summary);
         progress.advance(*bytes, summary);
+    }
+}
+
+/// One item in its own transaction, tried again when PostgreSQL broke a deadlock with it.
+fn store_one(conn: &mut PgConnection, prepared: &Prepared) -> Result<IngestOutcome, String> {
+    let mut attempt = 1;
+    loop {
+        match ingest::ingest_batch(conn, std::slice::from_ref(prepared), None) {
+            Ok(mut outcomes) => return Ok(outcomes.remove(0)),
+            Err(e) if attempt < ingest::ATTEMPTS && ingest::is_transient(&e) => attempt += 1,
+            Err(e) => return Err(e.to_string()),
+        }
     }
 }
 

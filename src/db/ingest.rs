@@ -85,8 +85,28 @@ pub fn ingest(
     submitted_by: Option<i64>,
 ) -> QueryResult<IngestOutcome> {
     let prepared = prepare(submission.clone(), extractor);
-    let mut outcomes = ingest_batch(conn, std::slice::from_ref(&prepared), submitted_by)?;
-    Ok(outcomes.remove(0))
+    let mut attempt = 1;
+    loop {
+        match ingest_batch(conn, std::slice::from_ref(&prepared), submitted_by) {
+            Ok(mut outcomes) => return Ok(outcomes.remove(0)),
+            Err(e) if attempt < ATTEMPTS && is_transient(&e) => attempt += 1,
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// A transaction PostgreSQL aborted to break a deadlock (or a serialization failure) is tried
+/// again this many times in all: nothing of it was stored, and the retry usually just waits.
+pub const ATTEMPTS: u32 = 3;
+
+/// Whether `e` is a deadlock or serialization failure, which a retry resolves.
+pub fn is_transient(e: &diesel::result::Error) -> bool {
+    use diesel::result::{DatabaseErrorKind, Error};
+    match e {
+        Error::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => true,
+        Error::DatabaseError(_, info) => info.message().contains("deadlock detected"),
+        _ => false,
+    }
 }
 
 /// Stores several prepared submissions in one transaction, in order, and relinks each event
@@ -181,7 +201,10 @@ fn store(
             (id, IngestStatus::NewArticle)
         }
     };
-    let number = next_version_number(conn, article_id)?;
+    let number = match status {
+        IngestStatus::NewArticle => 1,
+        _ => next_version_number(conn, article_id)?,
+    };
     let version_id = insert_version(conn, article_id, number, prepared, submitted_by)?;
     let extracted = &prepared.claims;
     let event_id = linking::attach(
@@ -273,7 +296,8 @@ fn new_article<'a>(
     )
 }
 
-/// A new version may bring a new headline; metadata given now wins over what was stored.
+/// A new version may bring a new headline; metadata given now wins over what was stored. One
+/// statement: a row updated twice in a transaction re-checks its foreign keys, locking the event.
 fn update_article(
     conn: &mut PgConnection,
     id: i64,
@@ -285,18 +309,18 @@ fn update_article(
             articles::title.eq(&s.title),
             articles::language.eq(&s.lang),
             articles::updated_at.eq(diesel::dsl::now),
+            articles::outlet_id.eq(diesel::dsl::sql::<diesel::sql_types::Nullable<BigInt>>(
+                "COALESCE(",
+            )
+            .bind::<Nullable<BigInt>, _>(outlet_id)
+            .sql(", outlet_id)")),
+            articles::published_at.eq(diesel::dsl::sql::<
+                diesel::sql_types::Nullable<diesel::sql_types::Timestamptz>,
+            >("COALESCE(")
+            .bind::<Nullable<diesel::sql_types::Timestamptz>, _>(s.published)
+            .sql(", published_at)")),
         ))
         .execute(conn)?;
-    if outlet_id.is_some() {
-        diesel::update(articles::table.find(id))
-            .set(articles::outlet_id.eq(outlet_id))
-            .execute(conn)?;
-    }
-    if s.published.is_some() {
-        diesel::update(articles::table.find(id))
-            .set(articles::published_at.eq(s.published))
-            .execute(conn)?;
-    }
     Ok(())
 }
 

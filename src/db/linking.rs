@@ -88,21 +88,31 @@ pub fn attach(conn: &mut PgConnection, version: &VersionToLink) -> QueryResult<i
         gazetteer,
     );
 
-    let current: Option<i64> = articles::table
-        .find(version.article_id)
-        .select(articles::event_id)
-        .first(conn)?;
+    // A new article has no event yet; an article's later version stays in its event.
+    let current: Option<i64> = if version.has_earlier_versions {
+        articles::table
+            .find(version.article_id)
+            .select(articles::event_id)
+            .first(conn)?
+    } else {
+        None
+    };
     let event_id = match current {
-        Some(id) => id,
+        Some(id) => {
+            merge_into_event(conn, id, &sig, published)?;
+            id
+        }
         None => {
             lock_places(conn, &match_keys(&sig, gazetteer))?;
             match find_matching_event(conn, &sig, published, gazetteer)? {
-                Some(id) => id,
+                Some(id) => {
+                    merge_into_event(conn, id, &sig, published)?;
+                    id
+                }
                 None => create_event(conn, version, &sig, published)?,
             }
         }
     };
-    merge_into_event(conn, event_id, &sig, published)?;
     if current != Some(event_id) {
         diesel::update(articles::table.find(version.article_id))
             .set(articles::event_id.eq(event_id))
@@ -204,6 +214,9 @@ fn create_event(
     sig: &EventSignature,
     published: Option<NaiveDate>,
 ) -> QueryResult<i64> {
+    // Stored as `merge_into_event` would leave an empty event, without reading it back.
+    let mut founded = EventSignature::default();
+    founded.merge(sig);
     // The most strongly weighted place names the event.
     let place = sig
         .places
@@ -219,6 +232,7 @@ fn create_event(
                 .and_then(|k| gazetteer().place(k).and_then(|p| p.names.first().cloned()))),
             events::date_from.eq(published),
             events::date_to.eq(published),
+            events::signature.eq(serde_json::to_value(&founded).unwrap_or_default()),
         ))
         .returning(events::id)
         .get_result(conn)
