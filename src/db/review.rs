@@ -554,6 +554,8 @@ pub struct FactReviewRecord {
     pub preferred_claim_id: Option<i64>,
     pub preferred_reason: Option<String>,
     pub resolved_by: Option<String>,
+    /// Incremented by every reviewer edit of the fact: the version a review form was read at.
+    pub review_version: i32,
 }
 
 macro_rules! fact_review_columns {
@@ -570,6 +572,7 @@ macro_rules! fact_review_columns {
             facts::preferred_claim_id,
             facts::preferred_reason,
             users::username.nullable(),
+            facts::review_version,
         )
     };
 }
@@ -604,12 +607,77 @@ fn fact_json(conn: &mut PgConnection, fact_id: i64) -> QueryResult<Value> {
     }))
 }
 
-fn lock_fact(conn: &mut PgConnection, fact_id: i64) -> QueryResult<i64> {
+/// A review form read its fact at a review version that is no longer current: another
+/// reviewer changed the fact meanwhile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaleReview {
+    pub fact_id: i64,
+    pub event_id: i64,
+    /// The version the form was read at.
+    pub expected: i32,
+    /// The fact's version now.
+    pub current: i32,
+    /// Who made the latest change (its audit row), and when.
+    pub by: Option<String>,
+    pub at: Option<DateTime<Utc>>,
+}
+
+/// Why a reviewer's edit of a fact was not stored.
+#[derive(Debug, thiserror::Error)]
+pub enum FactEditError {
+    #[error(transparent)]
+    Edit(#[from] EditError),
+    #[error("fact {} changed meanwhile (review version {} → {})", .0.fact_id, .0.expected, .0.current)]
+    Stale(StaleReview),
+}
+
+impl From<diesel::result::Error> for FactEditError {
+    fn from(e: diesel::result::Error) -> Self {
+        FactEditError::Edit(EditError::Db(e))
+    }
+}
+
+pub type FactEditResult<T> = Result<T, FactEditError>;
+
+/// Locks the fact's row: (event id, review version).
+fn lock_fact(conn: &mut PgConnection, fact_id: i64) -> QueryResult<(i64, i32)> {
     facts::table
         .find(fact_id)
-        .select(facts::event_id)
+        .select((facts::event_id, facts::review_version))
         .for_update()
         .first(conn)
+}
+
+/// Locks the fact and checks that it is still at `expected` (when the form gave a version):
+/// returns the event id. A concurrent edit holding the lock is waited for, then seen.
+fn lock_fact_at(
+    conn: &mut PgConnection,
+    fact_id: i64,
+    expected: Option<i32>,
+) -> FactEditResult<i64> {
+    let (event_id, current) = lock_fact(conn, fact_id)?;
+    match expected {
+        Some(expected) if expected != current => {
+            let latest: Option<(Option<String>, DateTime<Utc>)> = audit_log::table
+                .left_join(users::table)
+                .filter(audit_log::entity.eq("fact"))
+                .filter(audit_log::entity_id.eq(fact_id))
+                .order((audit_log::at.desc(), audit_log::id.desc()))
+                .select((users::username.nullable(), audit_log::at))
+                .first(conn)
+                .optional()?;
+            let (by, at) = latest.map_or((None, None), |(by, at)| (by, Some(at)));
+            Err(FactEditError::Stale(StaleReview {
+                fact_id,
+                event_id,
+                expected,
+                current,
+                by,
+                at,
+            }))
+        }
+        _ => Ok(event_id),
+    }
 }
 
 fn is_member(conn: &mut PgConnection, fact_id: i64, claim_id: i64) -> QueryResult<bool> {
@@ -622,17 +690,20 @@ fn is_member(conn: &mut PgConnection, fact_id: i64, claim_id: i64) -> QueryResul
 }
 
 /// Sets a fact's review status with its verdict; relinking keeps them. Returns the event id.
+/// With `expected` (the review version the form was read at), a fact reviewed since is left
+/// alone: `FactEditError::Stale`, nothing written.
 pub fn set_fact_status(
     conn: &mut PgConnection,
     user_id: i64,
     fact_id: i64,
     verdict: &Verdict,
-) -> ReviewResult<i64> {
+    expected: Option<i32>,
+) -> FactEditResult<i64> {
     conn.transaction(|conn| {
-        let event_id = lock_fact(conn, fact_id)?;
+        let event_id = lock_fact_at(conn, fact_id, expected)?;
         if let Some(claim) = verdict.preferred_claim_id {
             if !is_member(conn, fact_id, claim)? {
-                return invalid("review.err_preferred_member");
+                return Err(EditError::Invalid("review.err_preferred_member").into());
             }
         }
         let before = fact_json(conn, fact_id)?;
@@ -647,6 +718,7 @@ pub fn set_fact_status(
                 facts::preferred_claim_id.eq(verdict.preferred_claim_id),
                 facts::preferred_reason.eq(&verdict.preferred_reason),
                 facts::updated_at.eq(diesel::dsl::now),
+                facts::review_version.eq(facts::review_version + 1),
             ))
             .execute(conn)?;
         let after = fact_json(conn, fact_id)?;
@@ -670,18 +742,20 @@ pub fn set_fact_status(
 }
 
 /// Marks a member of a fact explained (with the reviewer's reason), or — with `reason` `None` —
-/// removes the reviewer's decision. Applied at every relink. Returns the event id.
+/// removes the reviewer's decision. Applied at every relink. Returns the event id. `expected`
+/// as for `set_fact_status`: a member's role is part of the fact's review.
 pub fn explain_member(
     conn: &mut PgConnection,
     user_id: i64,
     fact_id: i64,
     claim_id: i64,
     reason: Option<&str>,
-) -> ReviewResult<i64> {
+    expected: Option<i32>,
+) -> FactEditResult<i64> {
     conn.transaction(|conn| {
-        let event_id = lock_fact(conn, fact_id)?;
+        let event_id = lock_fact_at(conn, fact_id, expected)?;
         if !is_member(conn, fact_id, claim_id)? {
-            return invalid("review.err_member");
+            return Err(EditError::Invalid("review.err_member").into());
         }
         let role: String = fact_members::table
             .filter(fact_members::fact_id.eq(fact_id))
@@ -729,6 +803,9 @@ pub fn explain_member(
                 )
             }
         };
+        diesel::update(facts::table.find(fact_id))
+            .set(facts::review_version.eq(facts::review_version + 1))
+            .execute(conn)?;
         audit::record(
             conn,
             Some(user_id),

@@ -120,6 +120,7 @@ diesel::table! {
         updated_at -> Timestamptz,
         preferred_claim_id -> Nullable<Int8>,
         preferred_reason -> Nullable<Text>,
+        review_version -> Int4,
     }
 }
 

@@ -22,7 +22,9 @@ use super::page::PageContext;
 use super::{see_other, AppError, AppResult, AppState};
 use crate::db::audit::AuditEntry;
 use crate::db::events::EditError;
-use crate::db::review::{self, ClaimEdit, ClaimPlace, ManualClaim, Verdict};
+use crate::db::review::{
+    self, ClaimEdit, ClaimPlace, FactEditError, ManualClaim, StaleReview, Verdict,
+};
 use crate::db::DbConn;
 use crate::domain::{Measure, Qualifier};
 
@@ -183,6 +185,8 @@ pub struct FactReview {
     pub history: Vec<HistoryItem>,
     /// `event` or `conflict`: which page the forms answer to.
     pub from: &'static str,
+    /// The review version the forms were read at (sent back with them).
+    pub review_version: i32,
 }
 
 impl FactReview {
@@ -281,6 +285,7 @@ fn fact_reviews(
             members: mine,
             history,
             from,
+            review_version: f.review_version,
         });
     }
     Ok(out)
@@ -565,6 +570,87 @@ fn fact_location(from: &str, fact_id: i64, event_id: i64) -> String {
     }
 }
 
+/// The review version a fact form was read at. Blank (a client that does not send it) is not
+/// checked — the edit then wins over whatever happened meanwhile, as before optimistic locking;
+/// anything else must be a number.
+fn review_version(raw: &str, t: &Messages) -> AppResult<Option<i32>> {
+    match raw.trim() {
+        "" => Ok(None),
+        raw => raw
+            .parse::<i32>()
+            .ok()
+            .filter(|v| *v >= 0)
+            .map(Some)
+            .ok_or_else(|| AppError::BadRequest(t.get("review.err_review_version").to_string())),
+    }
+}
+
+/// What a fact edit came to: the event it belongs to, or the stale review it was refused for.
+type FactEdit = Result<i64, StaleReview>;
+
+fn fact_edit(result: Result<i64, FactEditError>, t: &Messages) -> AppResult<FactEdit> {
+    match result {
+        Ok(event_id) => Ok(Ok(event_id)),
+        Err(FactEditError::Stale(stale)) => Ok(Err(stale)),
+        Err(FactEditError::Edit(e)) => Err(edit_error(e, t)),
+    }
+}
+
+/// The answer to a refused stale edit: 409 with who changed the fact meanwhile and a link back.
+#[derive(Template)]
+#[template(path = "review/stale.html")]
+pub struct StalePage {
+    pub ctx: PageContext,
+    pub message: String,
+    /// What the reviewer typed (not saved), to copy into the reloaded form.
+    pub yours: Option<String>,
+    /// The page to reload.
+    pub back: String,
+}
+
+fn stale_page(ctx: PageContext, stale: &StaleReview, from: &str, yours: &str) -> HttpResponse {
+    let t = ctx.t;
+    let who = stale
+        .by
+        .clone()
+        .unwrap_or_else(|| t.get("review.stale_someone").to_string());
+    let at = stale.at.map_or_else(
+        || t.get("review.stale_recently").to_string(),
+        |at| at.format("%Y-%m-%d %H:%M UTC").to_string(),
+    );
+    let message = t
+        .get("review.err_stale")
+        .replace("{user}", &who)
+        .replace("{at}", &at);
+    let page = StalePage {
+        ctx: ctx.clone(),
+        message,
+        yours: Some(yours.trim().to_string()).filter(|y| !y.is_empty()),
+        back: fact_location(from, stale.fact_id, stale.event_id),
+    };
+    match page.render() {
+        Ok(body) => HttpResponse::Conflict()
+            .content_type(actix_web::http::header::ContentType::html())
+            .body(body),
+        Err(e) => AppError::from(e).page(ctx),
+    }
+}
+
+/// Redirects back after a stored fact edit; shows the 409 page after a stale one.
+fn fact_answer(
+    ctx: PageContext,
+    result: AppResult<FactEdit>,
+    from: &str,
+    fact_id: i64,
+    yours: &str,
+) -> HttpResponse {
+    match result {
+        Ok(Ok(event_id)) => see_other(fact_location(from, fact_id, event_id)),
+        Ok(Err(stale)) => stale_page(ctx, &stale, from, yours),
+        Err(e) => e.page(ctx),
+    }
+}
+
 #[derive(Debug, Deserialize)]
 pub struct VerdictForm {
     #[serde(default)]
@@ -579,10 +665,14 @@ pub struct VerdictForm {
     pub reason: String,
     #[serde(default)]
     pub from: String,
+    /// The fact's review version when the form was read (blank: not checked).
+    #[serde(default)]
+    pub review_version: String,
 }
 
 /// `POST /conflicts/{id}/status`: status (open | resolved | unresolvable), note (required when
-/// resolving), preferred (a member claim id) and reason (required with a preferred figure).
+/// resolving), preferred (a member claim id), reason (required with a preferred figure) and
+/// review_version (the fact's when the form was read: 409 when it has been reviewed since).
 pub async fn set_fact_status(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -591,20 +681,24 @@ pub async fn set_fact_status(
 ) -> HttpResponse {
     let ctx = PageContext::from_request(&req);
     let t = ctx.t;
+    let id = parse_id(&path).ok();
     let result = async {
         let user = authorize(&req, &form.csrf)?;
-        let id = parse_id(&path)?;
+        let id = id.ok_or(AppError::NotFound)?;
         let verdict = Verdict::parse(&form.status, &form.note, &form.preferred, &form.reason)
             .map_err(|e| edit_error(e, t))?;
-        let event_id = state
+        let expected = review_version(&form.review_version, t)?;
+        state
             .with_conn(move |conn| {
-                review::set_fact_status(conn, user.id, id, &verdict).map_err(|e| edit_error(e, t))
+                fact_edit(
+                    review::set_fact_status(conn, user.id, id, &verdict, expected),
+                    t,
+                )
             })
-            .await?;
-        Ok::<_, AppError>(fact_location(&form.from, id, event_id))
+            .await
     }
     .await;
-    result.map(see_other).unwrap_or_else(|e| e.page(ctx))
+    fact_answer(ctx, result, &form.from, id.unwrap_or(0), &form.note)
 }
 
 #[derive(Debug, Deserialize)]
@@ -620,10 +714,13 @@ pub struct ExplainForm {
     pub action: String,
     #[serde(default)]
     pub from: String,
+    /// The fact's review version when the form was read (blank: not checked).
+    #[serde(default)]
+    pub review_version: String,
 }
 
 /// `POST /conflicts/{id}/explain`: claim (a member) and reason → the member is explained at
-/// every relink; `action=clear` removes that decision.
+/// every relink; `action=clear` removes that decision. review_version as for the verdict.
 pub async fn explain_member(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -632,9 +729,10 @@ pub async fn explain_member(
 ) -> HttpResponse {
     let ctx = PageContext::from_request(&req);
     let t = ctx.t;
+    let id = parse_id(&path).ok();
     let result = async {
         let user = authorize(&req, &form.csrf)?;
-        let id = parse_id(&path)?;
+        let id = id.ok_or(AppError::NotFound)?;
         let claim = form
             .claim
             .trim()
@@ -653,16 +751,18 @@ pub async fn explain_member(
                     })?,
             )
         };
-        let event_id = state
+        let expected = review_version(&form.review_version, t)?;
+        state
             .with_conn(move |conn| {
-                review::explain_member(conn, user.id, id, claim, reason.as_deref())
-                    .map_err(|e| edit_error(e, t))
+                fact_edit(
+                    review::explain_member(conn, user.id, id, claim, reason.as_deref(), expected),
+                    t,
+                )
             })
-            .await?;
-        Ok::<_, AppError>(fact_location(&form.from, id, event_id))
+            .await
     }
     .await;
-    result.map(see_other).unwrap_or_else(|e| e.page(ctx))
+    fact_answer(ctx, result, &form.from, id.unwrap_or(0), &form.reason)
 }
 
 #[cfg(test)]

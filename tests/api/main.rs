@@ -1,5 +1,6 @@
 mod articles;
 mod auth;
+mod concurrency;
 mod diffs;
 mod events;
 mod exports;
