@@ -62,6 +62,9 @@ pub enum Command {
         /// Print a line for every item, not only for failures.
         #[arg(long, short)]
         verbose: bool,
+        /// Database workers storing batches at once (default: one per core, at most four).
+        #[arg(long, short = 'j', value_parser = clap::value_parser!(u16).range(1..=32))]
+        jobs: Option<u16>,
     },
     /// Extract the claims of one article file (with the shipped lexicons; no database needed).
     Extract {
@@ -246,16 +249,20 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Db { action } => db_command(&settings, action),
-        Command::Import { paths, verbose } => {
+        Command::Import {
+            paths,
+            verbose,
+            jobs,
+        } => {
             let database = open(&settings)?;
-            let mut conn = database.pool.get()?;
-            let extractor = db::lexicon::load_extractor(&mut conn)?;
+            let extractor = db::lexicon::load_extractor(&mut *database.pool.get()?)?;
             let summary = crate::import::run(
-                &mut conn,
+                &database.pool,
                 &extractor,
                 &paths,
                 DEFAULT_MAX_BODY_BYTES,
                 verbose,
+                jobs.map_or_else(crate::import::default_workers, usize::from),
             )?;
             println!("{summary}");
             Ok(if summary.failed > 0 {

@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 
 use diesel::PgConnection;
+
+use crate::db::DbPool;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Deserialize;
 
@@ -154,7 +156,7 @@ impl Progress {
 /// batch holds its locks briefly.
 const BATCH: usize = 64;
 
-/// One input item, read and prepared off the database thread.
+/// One input item, read and prepared off the database threads.
 struct Item {
     label: String,
     /// Input bytes it stands for (progress).
@@ -162,18 +164,35 @@ struct Item {
     prepared: Result<Prepared, String>,
 }
 
+/// What became of one item.
+struct Stored {
+    label: String,
+    bytes: u64,
+    result: Result<IngestOutcome, String>,
+}
+
+/// How many database workers an import uses: one per core, at most four (PostgreSQL does most
+/// of the work; more connections only queue on the same cores).
+pub fn default_workers() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 4))
+}
+
 /// Imports every file; a bad item is reported and counted, never fatal to the import.
 ///
-/// Two stages: a reader thread parses, validates and extracts (CPU work), while this thread
-/// stores what it has read in batches of up to [`BATCH`] articles per transaction. When a batch
-/// fails, its items are stored one by one, so one bad item costs only itself. Items keep their
-/// input order, so versions of one url are numbered as they appear.
+/// A reader thread parses, validates and extracts (CPU work) and deals the items out to
+/// `workers` database threads, each storing batches of up to [`BATCH`] articles per
+/// transaction on its own connection (see [`ingest::ingest_batch`]: the article and version
+/// rows of concurrent batches overlap, their linking is serialised on shared places). All the
+/// versions of one url go to the same worker in input order, so they are numbered as they
+/// appear. When a batch fails, its items are stored one by one, so one bad item costs only
+/// itself.
 pub fn run(
-    conn: &mut PgConnection,
+    pool: &DbPool,
     extractor: &Extractor,
     paths: &[PathBuf],
     max_text_bytes: usize,
     verbose: bool,
+    workers: usize,
 ) -> io::Result<ImportSummary> {
     let files = collect_files(paths)?;
     let total: u64 = files
@@ -181,17 +200,49 @@ pub fn run(
         .filter_map(|f| fs::metadata(f).ok())
         .map(|m| m.len())
         .sum();
+    let mut connections = Vec::new();
+    for _ in 0..workers.max(1) {
+        connections.push(pool.get().map_err(io::Error::other)?);
+    }
     let progress = Progress::new(total);
     let mut summary = ImportSummary::default();
     std::thread::scope(|scope| {
-        let (sender, receiver) = mpsc::sync_channel::<Item>(BATCH * 4);
+        let (results, stored) = mpsc::channel::<Stored>();
+        let mut senders = Vec::new();
+        for mut conn in connections {
+            let (sender, receiver) = mpsc::sync_channel::<Item>(BATCH * 2);
+            senders.push(sender);
+            let results = results.clone();
+            scope.spawn(move || {
+                let mut batch: Vec<Item> = Vec::with_capacity(BATCH);
+                while let Ok(first) = receiver.recv() {
+                    batch.push(first);
+                    while batch.len() < BATCH {
+                        match receiver.try_recv() {
+                            Ok(item) => batch.push(item),
+                            Err(_) => break,
+                        }
+                    }
+                    for done in store_batch(&mut conn, &mut batch) {
+                        if results.send(done).is_err() {
+                            return;
+                        }
+                    }
+                }
+            });
+        }
+        drop(results);
         scope.spawn(move || {
             for file in &files {
                 let sent = read_file(file, &mut |label, bytes, raw| {
                     let prepared = raw
                         .and_then(|raw| validated(&raw, max_text_bytes))
                         .map(|valid| ingest::prepare(valid, extractor));
-                    sender
+                    let worker = match &prepared {
+                        Ok(p) => route(p, senders.len()),
+                        Err(_) => 0,
+                    };
+                    senders[worker]
                         .send(Item {
                             label,
                             bytes,
@@ -204,20 +255,24 @@ pub fn run(
                 }
             }
         });
-        let mut batch: Vec<Item> = Vec::with_capacity(BATCH);
-        while let Ok(first) = receiver.recv() {
-            batch.push(first);
-            while batch.len() < BATCH {
-                match receiver.try_recv() {
-                    Ok(item) => batch.push(item),
-                    Err(_) => break,
-                }
-            }
-            store_batch(conn, &mut batch, verbose, &progress, &mut summary);
+        for done in stored {
+            record(&done.label, done.result, verbose, &progress, &mut summary);
+            progress.advance(done.bytes, &summary);
         }
     });
     progress.finish();
     Ok(summary)
+}
+
+/// The worker of an item: by url (so one url's versions stay in order), else by text.
+fn route(prepared: &Prepared, workers: usize) -> usize {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    match &prepared.submission.url {
+        Some(url) => url.hash(&mut hasher),
+        None => prepared.submission.text.hash(&mut hasher),
+    }
+    (hasher.finish() % workers.max(1) as u64) as usize
 }
 
 /// Reads one file's items and hands each to `send` (which returns false to stop).
@@ -286,13 +341,8 @@ fn read_txt(file: &Path) -> Result<RawSubmission, String> {
 }
 
 /// Stores a batch (draining it): in one transaction, or item by item when that fails.
-fn store_batch(
-    conn: &mut PgConnection,
-    batch: &mut Vec<Item>,
-    verbose: bool,
-    progress: &Progress,
-    summary: &mut ImportSummary,
-) {
+fn store_batch(conn: &mut PgConnection, batch: &mut Vec<Item>) -> Vec<Stored> {
+    let mut done = Vec::with_capacity(batch.len());
     let mut ready: Vec<(String, u64)> = Vec::with_capacity(batch.len());
     let mut prepared: Vec<Prepared> = Vec::with_capacity(batch.len());
     for item in batch.drain(..) {
@@ -301,25 +351,29 @@ fn store_batch(
                 ready.push((item.label, item.bytes));
                 prepared.push(p);
             }
-            Err(why) => {
-                summary.failed += 1;
-                progress.line(&format!("{}: failed: {why}", item.label));
-                progress.advance(item.bytes, summary);
-            }
+            Err(why) => done.push(Stored {
+                label: item.label,
+                bytes: item.bytes,
+                result: Err(why),
+            }),
         }
     }
     if ready.is_empty() {
-        return;
+        return done;
     }
     let results: Vec<Result<IngestOutcome, String>> =
         match ingest::ingest_batch(conn, &prepared, None) {
             Ok(outcomes) => outcomes.into_iter().map(Ok).collect(),
             Err(_) => prepared.iter().map(|p| store_one(conn, p)).collect(),
         };
-    for ((label, bytes), result) in ready.iter().zip(results) {
-        record(label, result, verbose, progress, summary);
-        progress.advance(*bytes, summary);
+    for ((label, bytes), result) in ready.into_iter().zip(results) {
+        done.push(Stored {
+            label,
+            bytes,
+            result,
+        });
     }
+    done
 }
 
 /// One item in its own transaction, tried again when PostgreSQL broke a deadlock with it.

@@ -8,6 +8,7 @@ use super::linking::{self, VersionToLink};
 use super::models::NewClaim;
 use super::schema::{article_versions, articles, claims, outlets};
 use crate::domain::extract::Extractor;
+use crate::domain::linking::EventSignature;
 use crate::domain::pipeline::read_claims;
 use crate::domain::quote::sentence_around;
 use crate::domain::search_text::tsvector;
@@ -63,14 +64,25 @@ pub struct Prepared {
     hash: String,
     search_vector: String,
     claims: Vec<ExtractedClaim>,
+    signature: EventSignature,
+    place_locks: Vec<String>,
 }
 
 /// Reads `submission` for storing.
 pub fn prepare(submission: Submission, extractor: &Extractor) -> Prepared {
+    let claims = read_claims(extractor, &submission.text);
+    let signature = linking::signature_of(
+        &submission.text,
+        &submission.lang,
+        submission.published,
+        &claims,
+    );
     Prepared {
         hash: content_hash(&submission.text),
         search_vector: tsvector(&submission.text),
-        claims: read_claims(extractor, &submission.text),
+        place_locks: linking::place_locks(&signature),
+        signature,
+        claims,
         submission,
     }
 }
@@ -113,6 +125,10 @@ pub fn is_transient(e: &diesel::result::Error) -> bool {
 /// they touched once at the end — the bulk import's path. The linking outcome is the same as
 /// ingesting them one by one: a relink recomputes its event from all its claims. When any item
 /// fails, nothing of the batch is stored (the caller retries the items one by one).
+///
+/// Two phases. First the article and version rows, which no other ingest waits for (except one
+/// of the same url, on its article row), so concurrent batches overlap there. Then the linking,
+/// after taking the place locks of every new version at once (see [`linking::attach`]).
 pub fn ingest_batch(
     conn: &mut PgConnection,
     items: &[Prepared],
@@ -120,11 +136,22 @@ pub fn ingest_batch(
 ) -> QueryResult<Vec<IngestOutcome>> {
     conn.transaction(|conn| {
         let mut outcomes = Vec::with_capacity(items.len());
-        let mut touched = std::collections::BTreeSet::new();
         for item in items {
-            let outcome = store(conn, item, submitted_by)?;
-            touched.extend(outcome.event_id);
-            outcomes.push(outcome);
+            outcomes.push(store_version(conn, item, submitted_by)?);
+        }
+        let locks: Vec<String> = items
+            .iter()
+            .zip(&outcomes)
+            .filter(|(_, o)| o.status.created())
+            .flat_map(|(item, _)| item.place_locks.iter().cloned())
+            .collect();
+        linking::lock_places(conn, &locks)?;
+        let mut touched = std::collections::BTreeSet::new();
+        for (item, outcome) in items.iter().zip(outcomes.iter_mut()) {
+            if outcome.status.created() {
+                link_version(conn, item, outcome)?;
+                touched.extend(outcome.event_id);
+            }
         }
         for event_id in touched {
             linking::relink_event(conn, event_id)?;
@@ -133,9 +160,9 @@ pub fn ingest_batch(
     })
 }
 
-/// Stores one prepared submission inside the caller's transaction and attaches it to its event
-/// (the caller relinks the event).
-fn store(
+/// Phase one of [`ingest_batch`] for one submission: the article and version rows (or nothing
+/// when the text is already stored).
+fn store_version(
     conn: &mut PgConnection,
     prepared: &Prepared,
     submitted_by: Option<i64>,
@@ -206,28 +233,42 @@ fn store(
         _ => next_version_number(conn, article_id)?,
     };
     let version_id = insert_version(conn, article_id, number, prepared, submitted_by)?;
-    let extracted = &prepared.claims;
-    let event_id = linking::attach(
-        conn,
-        &VersionToLink {
-            article_id,
-            has_earlier_versions: number > 1,
-            title: &submission.title,
-            text: &submission.text,
-            lang: &submission.lang,
-            published: submission.published,
-            claims: extracted,
-        },
-    )?;
-    let claims = store_claims(conn, version_id, event_id, &submission.text, extracted)?;
     Ok(IngestOutcome {
         status,
         article_id,
         version: number,
         version_id,
-        event_id: Some(event_id),
-        claims,
+        event_id: None,
+        claims: Vec::new(),
     })
+}
+
+/// Phase two of [`ingest_batch`] for one new version: its event, then its claims.
+fn link_version(
+    conn: &mut PgConnection,
+    prepared: &Prepared,
+    outcome: &mut IngestOutcome,
+) -> QueryResult<()> {
+    let submission = &prepared.submission;
+    let event_id = linking::attach(
+        conn,
+        &VersionToLink {
+            article_id: outcome.article_id,
+            has_earlier_versions: outcome.version > 1,
+            title: &submission.title,
+            published: submission.published,
+            signature: &prepared.signature,
+        },
+    )?;
+    outcome.claims = store_claims(
+        conn,
+        outcome.version_id,
+        event_id,
+        &submission.text,
+        &prepared.claims,
+    )?;
+    outcome.event_id = Some(event_id);
+    Ok(())
 }
 
 #[derive(QueryableByName)]

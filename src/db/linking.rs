@@ -52,10 +52,32 @@ pub struct VersionToLink<'a> {
     /// Whether the article had versions before this one (their claims may need the event too).
     pub has_earlier_versions: bool,
     pub title: &'a str,
-    pub text: &'a str,
-    pub lang: &'a str,
     pub published: Option<DateTime<Utc>>,
-    pub claims: &'a [ExtractedClaim],
+    /// See [`signature_of`].
+    pub signature: &'a EventSignature,
+}
+
+/// What a version says about its event (places, dates, kinds, groups), read with the current
+/// gazetteer. Pure work, done before the transaction.
+pub fn signature_of(
+    text: &str,
+    lang: &str,
+    published: Option<DateTime<Utc>>,
+    claims: &[ExtractedClaim],
+) -> EventSignature {
+    let gazetteer = gazetteer();
+    signature(
+        text,
+        lang,
+        published.map(|d| d.date_naive()),
+        claims,
+        gazetteer.as_ref(),
+    )
+}
+
+/// The place keys an ingest of `sig` must hold while matching (see [`attach`]).
+pub fn place_locks(sig: &EventSignature) -> Vec<String> {
+    match_keys(sig, gazetteer().as_ref())
 }
 
 #[derive(QueryableByName)]
@@ -71,22 +93,16 @@ struct CandidateRow {
 /// signature into it. Returns the event id; the caller stores the claims with it, then calls
 /// [`relink_event`].
 ///
-/// Concurrent ingests (several import workers, several servers) stay equivalent to a serial
-/// ingest: a new article first takes a transaction-scoped advisory lock per place it names (in
-/// one sorted order, so never a cycle), so two articles that could match each other are matched
-/// one after the other, the second seeing the first's event; the event row lock taken by
-/// [`merge_into_event`] then serialises the relinks of one event.
+/// Concurrent ingests (import workers, several servers) stay equivalent to a serial ingest: the
+/// caller first takes [`lock_places`] on the [`place_locks`] of every version it attaches in
+/// the transaction (in one sorted statement, so never a cycle), so two articles that could match
+/// each other are matched one after the other, the second seeing the first's event; the event
+/// row lock taken by [`merge_into_event`] then serialises the relinks of one event.
 pub fn attach(conn: &mut PgConnection, version: &VersionToLink) -> QueryResult<i64> {
     let gazetteer = gazetteer();
     let gazetteer = gazetteer.as_ref();
     let published = version.published.map(|d| d.date_naive());
-    let sig = signature(
-        version.text,
-        version.lang,
-        published,
-        version.claims,
-        gazetteer,
-    );
+    let sig = version.signature;
 
     // A new article has no event yet; an article's later version stays in its event.
     let current: Option<i64> = if version.has_earlier_versions {
@@ -99,19 +115,16 @@ pub fn attach(conn: &mut PgConnection, version: &VersionToLink) -> QueryResult<i
     };
     let event_id = match current {
         Some(id) => {
-            merge_into_event(conn, id, &sig, published)?;
+            merge_into_event(conn, id, sig, published)?;
             id
         }
-        None => {
-            lock_places(conn, &match_keys(&sig, gazetteer))?;
-            match find_matching_event(conn, &sig, published, gazetteer)? {
-                Some(id) => {
-                    merge_into_event(conn, id, &sig, published)?;
-                    id
-                }
-                None => create_event(conn, version, &sig, published)?,
+        None => match find_matching_event(conn, sig, published, gazetteer)? {
+            Some(id) => {
+                merge_into_event(conn, id, sig, published)?;
+                id
             }
-        }
+            None => create_event(conn, version, sig, published)?,
+        },
     };
     if current != Some(event_id) {
         diesel::update(articles::table.find(version.article_id))
@@ -131,13 +144,15 @@ pub fn attach(conn: &mut PgConnection, version: &VersionToLink) -> QueryResult<i
     Ok(event_id)
 }
 
-/// Serialises the event matching of articles that share a place (see [`attach`]).
-fn lock_places(conn: &mut PgConnection, keys: &[String]) -> QueryResult<()> {
+/// Serialises the event matching of articles that share a place (see [`attach`]): takes
+/// transaction-scoped advisory locks on `keys`, all in one sorted statement.
+pub fn lock_places(conn: &mut PgConnection, keys: &[String]) -> QueryResult<()> {
+    let mut keys: Vec<String> = keys.iter().map(|k| format!("place:{k}")).collect();
+    keys.sort();
+    keys.dedup();
     if keys.is_empty() {
         return Ok(());
     }
-    let mut keys: Vec<String> = keys.iter().map(|k| format!("place:{k}")).collect();
-    keys.sort();
     // A function scan yields the array in order, so the locks are taken in sorted order.
     diesel::sql_query(
         "SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0))) \
