@@ -190,6 +190,25 @@ fn source_group<'a>(
     subj.first_in(&sdoc, 0, sdoc.len())
 }
 
+pub(crate) fn figures(lx: &Lexicon, text: &str) -> Vec<super::Figure> {
+    let doc = Doc::new(text, lx);
+    if doc.len() == 0 {
+        return Vec::new();
+    }
+    let toks = &doc.t.toks;
+    find_numbers(&doc, lx)
+        .into_iter()
+        .filter(|x| x.s < x.e && x.e <= toks.len())
+        .map(|x| super::Figure {
+            start: toks[x.s].start,
+            end: toks[x.e - 1].end,
+            value: x.value,
+            value_max: x.value_max,
+            counted: x.valid,
+        })
+        .collect()
+}
+
 pub(crate) fn extract(lx: &Lexicon, subj: &SubjectMatcher, text: &str) -> Vec<ExtractedClaim> {
     let doc = Doc::new(text, lx);
     let n = doc.len();

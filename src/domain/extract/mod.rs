@@ -55,6 +55,23 @@ impl Extractor {
     pub fn extract(&self, text: &str) -> Vec<ExtractedClaim> {
         engine::extract(self.lexicon, &self.subjects, text)
     }
+
+    /// Every number the parser reads in `text` (digits in three scripts, number words, duals,
+    /// ranges), claim or not, in text order — the first stage of [`Extractor::extract`].
+    pub fn figures(&self, text: &str) -> Vec<Figure> {
+        engine::figures(self.lexicon, text)
+    }
+}
+
+/// A number read in a text: its byte span and value (`value_max` for a range), and whether the
+/// filters kept it as a possible claim (dates, ages, distances and page chrome are not).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Figure {
+    pub start: usize,
+    pub end: usize,
+    pub value: i64,
+    pub value_max: Option<i64>,
+    pub counted: bool,
 }
 
 impl std::fmt::Debug for Extractor {

@@ -450,3 +450,23 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn figures_reads_numbers_in_every_script_and_form() {
+    let ex = Extractor::with_default_lexicons();
+    let text = "Twenty-six soldiers, ١٢ مدنياً, 1,500 families and 3-5 houses; on 14 July 2023.";
+    let figures = ex.figures(text);
+    let read: Vec<(&str, i64, Option<i64>)> = figures
+        .iter()
+        .map(|f| (&text[f.start..f.end], f.value, f.value_max))
+        .collect();
+    assert!(read.contains(&("Twenty-six", 26, None)), "{read:?}");
+    assert!(read.contains(&("١٢", 12, None)), "{read:?}");
+    assert!(read.contains(&("1,500", 1500, None)), "{read:?}");
+    assert!(read.iter().any(|r| r.1 == 3 && r.2 == Some(5)), "{read:?}");
+    // A date is read as a number but not counted as a possible claim.
+    assert!(
+        figures.iter().any(|f| f.value == 2023 && !f.counted),
+        "{figures:?}"
+    );
+}
