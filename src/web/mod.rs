@@ -4,6 +4,7 @@ pub mod admin;
 pub mod api;
 pub mod api_read;
 pub mod articles;
+pub mod assets;
 pub mod audit;
 pub mod auth;
 pub mod claimreview;
@@ -108,6 +109,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, max_body_bytes: usize) {
     .app_data(web::PayloadConfig::default().limit(max_body_bytes))
     .route("/", web::get().to(home::list_recent_articles))
     .route("/healthz", web::get().to(health::health_check))
+    .route("/static/{file}", web::get().to(assets::static_file))
     .route("/articles/new", web::get().to(articles::new_article_form))
     .route("/articles", web::post().to(articles::create_article))
     .route("/articles/{id}", web::get().to(articles::show_article))
