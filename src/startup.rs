@@ -3,13 +3,14 @@
 use std::net::TcpListener;
 
 use actix_web::dev::Server;
+use actix_web::middleware::from_fn;
 use actix_web::web::Data;
 use actix_web::{App, HttpServer};
 use tracing_actix_web::TracingLogger;
 
 use crate::config::AppSettings;
 use crate::db::{lexicon, DbPool};
-use crate::web::{configure, AppState};
+use crate::web::{configure, hardening, AppState};
 
 pub struct Application {
     port: u16,
@@ -32,13 +33,13 @@ impl Application {
         let state = Data::new(AppState::new(pool, settings.clone(), extractor));
         let max_body = settings.max_body_bytes;
         let server = HttpServer::new(move || {
+            // Innermost first: a response passes these from the top down.
             App::new()
-                .wrap(actix_web::middleware::from_fn(
-                    crate::web::auth::session_layer,
-                ))
-                .wrap(actix_web::middleware::from_fn(
-                    crate::web::i18n::remember_lang,
-                ))
+                .wrap(from_fn(hardening::render_plain_errors))
+                .wrap(from_fn(hardening::check_input))
+                .wrap(from_fn(crate::web::auth::session_layer))
+                .wrap(from_fn(crate::web::i18n::remember_lang))
+                .wrap(hardening::security_headers())
                 .wrap(TracingLogger::default())
                 .app_data(state.clone())
                 .configure(|cfg| configure(cfg, max_body))

@@ -207,7 +207,12 @@ fn positive_id(raw: &str, key: &'static str) -> Result<i64, FilterError> {
     }
 }
 
+/// `YYYY-MM-DD` with a four-digit year (chrono alone would take `-100000-01-01`, which
+/// PostgreSQL cannot compare with a timestamp).
 fn date(raw: &str) -> Result<NaiveDate, FilterError> {
+    if raw.len() != 10 || !raw.as_bytes()[0].is_ascii_digit() {
+        return bad("filters.err_date", raw);
+    }
     NaiveDate::parse_from_str(raw, "%Y-%m-%d").or_else(|_| bad("filters.err_date", raw))
 }
 

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::articles::{ingest_submission, may_submit, parse_id};
 use super::auth::current_user;
+use super::hardening::JsonObject;
 use super::{ApiError, AppError, AppState};
 use crate::db::articles;
 use crate::db::models::{Article, ArticleVersion, Claim};
@@ -75,11 +76,12 @@ fn claim_json(c: &Claim) -> ClaimJson<'_> {
 pub async fn create_article(
     req: HttpRequest,
     state: web::Data<AppState>,
-    body: web::Json<RawSubmission>,
+    body: web::Json<JsonObject<RawSubmission>>,
 ) -> Result<HttpResponse, ApiError> {
+    let body = &body.0 .0;
     // JSON cannot be posted cross-site without CORS, so no CSRF token is needed here.
     may_submit(&req, &state)?;
-    let valid = match submission::validate(&body, state.settings.max_body_bytes) {
+    let valid = match submission::validate(body, state.settings.max_body_bytes) {
         Ok(valid) => valid,
         Err(errors) => {
             let status = if errors.iter().any(|e| e.code == "validation.text_too_long") {

@@ -1,12 +1,16 @@
 //! The web layer's one error type: every handler error becomes a status code here, and an
 //! HTML error page (or, for the JSON API, a JSON body).
 
-use actix_web::http::{header::ContentType, StatusCode};
-use actix_web::{HttpResponse, ResponseError};
+use actix_web::http::{header, header::ContentType, StatusCode};
+use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use askama::Template;
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
-use super::i18n::Lang;
+use super::i18n::{Lang, Messages, UiLang};
 use super::page::PageContext;
+
+/// Seconds a client is asked to wait (`Retry-After`) when the database is unavailable.
+const RETRY_AFTER_SECS: &str = "5";
 
 pub type AppResult<T> = Result<T, AppError>;
 
@@ -32,6 +36,37 @@ pub enum AppError {
     Blocking(#[from] actix_web::error::BlockingError),
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
+    /// Any other refusal of a request (415 and the like), with what to tell the client.
+    #[error("{1}")]
+    Refused(StatusCode, String),
+}
+
+/// A query that failed because the connection to the database broke (the server stopped or
+/// restarted while the request held a connection): the database is unavailable, not broken.
+fn connection_lost(e: &DieselError) -> bool {
+    matches!(
+        e,
+        DieselError::DatabaseError(
+            DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+            _
+        )
+    )
+}
+
+/// Whether errors of this request are answered in JSON: the JSON API, `/healthz` and the
+/// `.json` documents; every other path gets an HTML error page.
+pub fn wants_json(req: &HttpRequest) -> bool {
+    let path = req.path();
+    path == "/api" || path.starts_with("/api/") || path == "/healthz" || path.ends_with(".json")
+}
+
+/// The labels an error detail is written with: English for JSON, else the interface language.
+pub fn messages_for(req: &HttpRequest) -> &'static Messages {
+    if wants_json(req) {
+        Lang::En.messages()
+    } else {
+        UiLang::of(req).messages()
+    }
 }
 
 impl AppError {
@@ -45,6 +80,8 @@ impl AppError {
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Db(e) if connection_lost(e) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Refused(status, _) => *status,
             AppError::Db(_)
             | AppError::Render(_)
             | AppError::Blocking(_)
@@ -60,21 +97,61 @@ impl AppError {
             StatusCode::UNAUTHORIZED => "error.unauthorized",
             StatusCode::FORBIDDEN => "error.forbidden",
             StatusCode::PAYLOAD_TOO_LARGE => "error.too_large",
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => "error.unsupported_media_type",
             StatusCode::SERVICE_UNAVAILABLE => "error.unavailable",
+            status if status.is_client_error() => "error.bad_request",
             _ => "error.internal",
         }
     }
 
     fn log(&self) {
-        if self.status().is_server_error() {
-            tracing::error!(error = %self, "request failed");
+        match self.status() {
+            StatusCode::SERVICE_UNAVAILABLE => {
+                tracing::warn!(error = %self, "database unavailable")
+            }
+            status if status.is_server_error() => tracing::error!(error = %self, "request failed"),
+            _ => {}
+        }
+    }
+
+    /// A response builder with the error's status (and `Retry-After` when it is a 503).
+    fn builder(&self) -> actix_web::HttpResponseBuilder {
+        let mut builder = HttpResponse::build(self.status());
+        if self.status() == StatusCode::SERVICE_UNAVAILABLE {
+            builder.insert_header((header::RETRY_AFTER, RETRY_AFTER_SECS));
+        }
+        builder
+    }
+
+    /// The error as this request expects it: JSON for the API (see [`wants_json`]), else the
+    /// error page in the request's interface language.
+    pub fn respond(&self, req: &HttpRequest) -> HttpResponse {
+        if wants_json(req) {
+            self.json()
+        } else {
+            self.page(PageContext::from_request(req))
+        }
+    }
+
+    /// The error for a response actix-web (or a handler) produced with only a status and a
+    /// plain-text reason.
+    pub fn from_status(status: StatusCode, reason: String) -> AppError {
+        match status {
+            StatusCode::NOT_FOUND => AppError::NotFound,
+            StatusCode::BAD_REQUEST => AppError::BadRequest(reason),
+            StatusCode::UNAUTHORIZED => AppError::Unauthorized,
+            StatusCode::FORBIDDEN => AppError::Forbidden(reason),
+            status if status.is_client_error() => AppError::Refused(status, reason),
+            _ => AppError::Unexpected(anyhow::anyhow!("{status}: {reason}")),
         }
     }
 
     /// A user-facing detail, for client errors only.
     fn detail(&self) -> Option<String> {
         match self {
-            AppError::BadRequest(msg) | AppError::Forbidden(msg) => Some(msg.clone()),
+            AppError::BadRequest(msg) | AppError::Forbidden(msg) | AppError::Refused(_, msg) => {
+                Some(msg.clone())
+            }
             AppError::PayloadTooLarge { .. } => Some(self.to_string()),
             _ => None,
         }
@@ -92,9 +169,7 @@ impl AppError {
         let body = page
             .render()
             .unwrap_or_else(|_| format!("{} {}", page.status, page.message));
-        HttpResponse::build(self.status())
-            .content_type(ContentType::html())
-            .body(body)
+        self.builder().content_type(ContentType::html()).body(body)
     }
 
     /// The JSON body used by `/api/` routes: `{"error": {"status", "message"}}`.
@@ -104,7 +179,7 @@ impl AppError {
             Some(detail) => detail,
             None => Lang::En.messages().get(self.message_key()).to_string(),
         };
-        HttpResponse::build(self.status()).json(serde_json::json!({
+        self.builder().json(serde_json::json!({
             "error": { "status": self.status().as_u16(), "message": message }
         }))
     }

@@ -13,6 +13,7 @@ pub mod error;
 pub mod event_forms;
 pub mod events;
 pub mod exports;
+pub mod hardening;
 pub mod health;
 pub mod home;
 pub mod i18n;
@@ -31,7 +32,6 @@ use crate::db::{DbConn, DbPool};
 use crate::domain::auth::LoginLimiter;
 use crate::domain::extract::Extractor;
 pub use error::{ApiError, AppError, AppResult};
-use page::PageContext;
 
 /// What every handler can reach.
 pub struct AppState {
@@ -95,12 +95,12 @@ impl AppState {
 /// The single route table.
 pub fn configure(cfg: &mut web::ServiceConfig, max_body_bytes: usize) {
     cfg.app_data(
-        // Percent-encoding inflates Arabic text up to threefold; the text itself is held to
-        // `max_body_bytes` by validation.
         web::FormConfig::default()
-            .limit(max_body_bytes.saturating_mul(3) + 64 * 1024)
-            .error_handler(form_error),
+            .limit(hardening::form_limit(max_body_bytes))
+            .error_handler(hardening::form_error),
     )
+    .app_data(web::QueryConfig::default().error_handler(hardening::query_error))
+    .app_data(web::PathConfig::default().error_handler(hardening::path_error))
     .app_data(
         web::JsonConfig::default()
             .limit(max_body_bytes + 64 * 1024)
@@ -203,17 +203,6 @@ pub fn configure(cfg: &mut web::ServiceConfig, max_body_bytes: usize) {
     .default_service(web::to(not_found));
 }
 
-/// A form body that cannot be read: too large (413) or not a form (400), as an error page.
-fn form_error(err: actix_web::error::UrlencodedError, req: &HttpRequest) -> actix_web::Error {
-    use actix_web::error::UrlencodedError;
-    let app_error = match &err {
-        UrlencodedError::Overflow { limit, .. } => AppError::PayloadTooLarge { limit: *limit },
-        other => AppError::BadRequest(other.to_string()),
-    };
-    let response = app_error.page(PageContext::from_request(req));
-    actix_web::error::InternalError::from_response(err, response).into()
-}
-
 /// `303 See Other` to `location`: where every successful form post goes next.
 pub fn see_other(location: impl AsRef<str>) -> HttpResponse {
     HttpResponse::SeeOther()
@@ -221,6 +210,7 @@ pub fn see_other(location: impl AsRef<str>) -> HttpResponse {
         .finish()
 }
 
+/// Nothing at this address: the error page, or the JSON error under `/api/`.
 async fn not_found(req: HttpRequest) -> HttpResponse {
-    AppError::NotFound.page(PageContext::from_request(&req))
+    AppError::NotFound.respond(&req)
 }

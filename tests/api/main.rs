@@ -1,9 +1,11 @@
 mod articles;
 mod auth;
+mod bad_input;
 mod concurrency;
 mod diffs;
 mod events;
 mod exports;
+mod headers;
 mod health;
 mod helpers;
 mod home;
