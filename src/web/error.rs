@@ -28,6 +28,9 @@ pub enum AppError {
     PayloadTooLarge { limit: usize },
     #[error("database unavailable: {0}")]
     Unavailable(#[from] diesel::r2d2::PoolError),
+    /// Known to be down (see `AppState::db_down`), so not even tried.
+    #[error("database unavailable")]
+    DatabaseDown,
     #[error(transparent)]
     Db(#[from] diesel::result::Error),
     #[error(transparent)]
@@ -79,7 +82,7 @@ impl AppError {
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Unavailable(_) | AppError::DatabaseDown => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Db(e) if connection_lost(e) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Refused(status, _) => *status,
             AppError::Db(_)

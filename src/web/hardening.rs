@@ -2,8 +2,8 @@
 //! check of the request's text (query string and form body), and the error pages for failures
 //! that actix-web itself answers (an unreadable query, path or body).
 //!
-//! Order in `startup.rs`, innermost first: [`render_plain_errors`], [`check_input`], the session
-//! layer, the language layer, [`security_headers`].
+//! Order in `startup.rs`, innermost first: [`render_plain_errors`], [`check_input`],
+//! [`unverified_sessions`], the session layer, the language layer, [`security_headers`].
 
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -11,8 +11,9 @@ use actix_web::error::{PathError, QueryPayloadError, UrlencodedError};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::{DefaultHeaders, Next};
-use actix_web::{web, FromRequest, HttpRequest};
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 
+use super::auth::{SessionUser, SESSION_COOKIE};
 use super::error::{messages_for, AppError};
 use super::AppState;
 
@@ -178,6 +179,25 @@ pub async fn check_input(
             }));
         }
         req.set_payload(actix_web::dev::Payload::from(body));
+    }
+    Ok(next.call(req).await?.map_into_left_body())
+}
+
+/// A visitor with a session cookie whose session could not be looked up because the database
+/// is down gets the 503 at once: not a "sign in" (401) page, nor a second wait for a connection.
+pub async fn unverified_sessions(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    let unverified = req.cookie(SESSION_COOKIE).is_some()
+        && req.extensions().get::<SessionUser>().is_none()
+        && req
+            .app_data::<web::Data<AppState>>()
+            .is_some_and(|state| state.db_down());
+    if unverified {
+        let (req, _) = req.into_parts();
+        let response = AppError::DatabaseDown.respond(&req);
+        return Ok(ServiceResponse::new(req, response).map_into_right_body());
     }
     Ok(next.call(req).await?.map_into_left_body())
 }

@@ -1,4 +1,5 @@
-//! `GET /healthz`: 200 when the database answers, 503 otherwise.
+//! `GET /healthz`: 200 when the database answers, 503 with the reason otherwise (within the
+//! pool's short connection timeout, so a load balancer's check does not hang).
 
 use actix_web::{web, HttpResponse};
 
@@ -14,7 +15,12 @@ pub async fn health_check(state: web::Data<AppState>) -> HttpResponse {
         Err(e) => {
             tracing::warn!(error = %e, "health check failed");
             HttpResponse::ServiceUnavailable()
-                .json(serde_json::json!({"status": "unavailable", "database": e.to_string()}))
+                .insert_header((actix_web::http::header::RETRY_AFTER, "5"))
+                .json(serde_json::json!({
+                    "status": "unavailable",
+                    "database": "unavailable",
+                    "reason": e.to_string(),
+                }))
         }
     }
 }

@@ -23,7 +23,9 @@ pub mod review;
 pub mod search;
 pub mod sources;
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
 
 use actix_web::{web, HttpRequest, HttpResponse};
 
@@ -40,6 +42,38 @@ pub struct AppState {
     /// Rebuilt when a reviewer edits the subject lexicon.
     extractor: RwLock<Arc<Extractor>>,
     login_limiter: Mutex<LoginLimiter>,
+    /// Set when a connection could not be had and the pool held none at all: the database is
+    /// down, and requests wait only [`WAIT_WHILE_DOWN`] for a connection until one succeeds.
+    db_down: Arc<AtomicBool>,
+}
+
+/// How long a request waits for a connection while the database is known to be down (the pool
+/// keeps reconnecting in the background; the first request to find it back clears the mark).
+pub const WAIT_WHILE_DOWN: Duration = Duration::from_millis(500);
+
+/// A pooled connection: waits the pool's `connection_timeout` normally, only
+/// [`WAIT_WHILE_DOWN`] while the database is marked down (see [`AppState::with_conn`]).
+fn checkout(pool: &DbPool, down: &AtomicBool) -> Result<DbConn, diesel::r2d2::PoolError> {
+    let result = if down.load(Ordering::Relaxed) {
+        pool.get_timeout(WAIT_WHILE_DOWN)
+    } else {
+        pool.get()
+    };
+    match &result {
+        Ok(_) => {
+            if down.swap(false, Ordering::Relaxed) {
+                tracing::info!("the database answers again");
+            }
+        }
+        // Every connection is gone (not merely busy): the server is unreachable.
+        Err(e) if pool.state().connections == 0 => {
+            if !down.swap(true, Ordering::Relaxed) {
+                tracing::warn!(error = %e, "the database is unreachable");
+            }
+        }
+        Err(_) => {}
+    }
+    result
 }
 
 impl AppState {
@@ -49,6 +83,7 @@ impl AppState {
             settings,
             extractor: RwLock::new(Arc::new(extractor)),
             login_limiter: Mutex::new(LoginLimiter::default()),
+            db_down: Arc::new(AtomicBool::new(false)),
         }
     }
 
@@ -77,18 +112,26 @@ impl AppState {
         *guard = Arc::new(extractor);
     }
 
-    /// Runs blocking database work on actix's thread pool with a pooled connection.
+    /// Runs blocking database work on actix's thread pool with a pooled connection. When none
+    /// can be had (the database is down) this fails with `AppError::Unavailable` (503) after
+    /// the pool's short `connection_timeout`, and after [`WAIT_WHILE_DOWN`] while it stays down.
     pub async fn with_conn<T, F>(&self, f: F) -> AppResult<T>
     where
         F: FnOnce(&mut DbConn) -> AppResult<T> + Send + 'static,
         T: Send + 'static,
     {
         let pool = self.pool.clone();
+        let down = self.db_down.clone();
         web::block(move || {
-            let mut conn = pool.get()?;
+            let mut conn = checkout(&pool, &down)?;
             f(&mut conn)
         })
         .await?
+    }
+
+    /// Whether the database was found down and has not answered since.
+    pub fn db_down(&self) -> bool {
+        self.db_down.load(Ordering::Relaxed)
     }
 }
 

@@ -2,6 +2,7 @@ mod articles;
 mod auth;
 mod bad_input;
 mod concurrency;
+mod db_down;
 mod diffs;
 mod events;
 mod exports;
