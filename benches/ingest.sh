@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 DATA_DIR=${1:-/tmp/claimdb-ingest-bench}
 SLICE=${SLICE:-10000}
 BASE=${BASE:-100000}
-BIN=target/release/claimdb
+BIN=${CLAIMDB_BIN:-target/release/claimdb}
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
