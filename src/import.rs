@@ -378,14 +378,7 @@ fn store_batch(conn: &mut PgConnection, batch: &mut Vec<Item>) -> Vec<Stored> {
 
 /// One item in its own transaction, tried again when PostgreSQL broke a deadlock with it.
 fn store_one(conn: &mut PgConnection, prepared: &Prepared) -> Result<IngestOutcome, String> {
-    let mut attempt = 1;
-    loop {
-        match ingest::ingest_batch(conn, std::slice::from_ref(prepared), None) {
-            Ok(mut outcomes) => return Ok(outcomes.remove(0)),
-            Err(e) if attempt < ingest::ATTEMPTS && ingest::is_transient(&e) => attempt += 1,
-            Err(e) => return Err(e.to_string()),
-        }
-    }
+    ingest::ingest_prepared(conn, prepared, None).map_err(|e| e.to_string())
 }
 
 fn record(

@@ -96,10 +96,18 @@ pub fn ingest(
     extractor: &Extractor,
     submitted_by: Option<i64>,
 ) -> QueryResult<IngestOutcome> {
-    let prepared = prepare(submission.clone(), extractor);
+    ingest_prepared(conn, &prepare(submission.clone(), extractor), submitted_by)
+}
+
+/// [`ingest`] of a submission already [`prepare`]d, retried when PostgreSQL broke a deadlock.
+pub fn ingest_prepared(
+    conn: &mut PgConnection,
+    prepared: &Prepared,
+    submitted_by: Option<i64>,
+) -> QueryResult<IngestOutcome> {
     let mut attempt = 1;
     loop {
-        match ingest_batch(conn, std::slice::from_ref(&prepared), submitted_by) {
+        match ingest_batch(conn, std::slice::from_ref(prepared), submitted_by) {
             Ok(mut outcomes) => return Ok(outcomes.remove(0)),
             Err(e) if attempt < ATTEMPTS && is_transient(&e) => attempt += 1,
             Err(e) => return Err(e),

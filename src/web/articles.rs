@@ -155,8 +155,11 @@ pub async fn ingest_submission(
     submitted_by: Option<i64>,
 ) -> AppResult<IngestOutcome> {
     let extractor = state.extractor();
+    // Extraction and indexing need no connection: done first, on the blocking pool, so a burst of
+    // large submissions does not hold (and exhaust) the database pool while it reads them.
+    let prepared = actix_web::web::block(move || ingest::prepare(valid, &extractor)).await?;
     state
-        .with_conn(move |conn| Ok(ingest::ingest(conn, &valid, &extractor, submitted_by)?))
+        .with_conn(move |conn| Ok(ingest::ingest_prepared(conn, &prepared, submitted_by)?))
         .await
 }
 
