@@ -2,7 +2,7 @@
 //! the reviewer's edits (rename, merge, split, move an article), each in one transaction with an
 //! `audit_log` row. Relinking after an edit touches only the events involved.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
@@ -12,7 +12,8 @@ use super::export::ConflictFilter;
 use super::linking::relink_event;
 use super::models::extracted_claims;
 use super::schema::{
-    article_versions, articles, claims, events, fact_members, facts, outlets, sources,
+    article_versions, articles, claims, events, fact_members, facts, member_overrides, outlets,
+    sources, users,
 };
 use crate::domain::linking::{signature, EventSignature, Gazetteer};
 
@@ -144,6 +145,15 @@ pub struct FactRecord {
     pub high_claim_id: Option<i64>,
     pub is_conflict: bool,
     pub status: String,
+    pub resolution_note: Option<String>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub preferred_claim_id: Option<i64>,
+    pub preferred_reason: Option<String>,
+    /// The reviewer who settled it.
+    pub resolved_by: Option<String>,
+    /// The version of its review (read with the verdict, in the same statement): what the
+    /// review forms send back.
+    pub review_version: i32,
 }
 
 /// One figure in a fact, with where it comes from.
@@ -168,14 +178,52 @@ pub struct MemberRecord {
     pub language: String,
     pub version: i32,
     pub outlet: Option<String>,
+    /// The source's credibility grade.
+    pub credibility: Option<String>,
+    /// A reviewer's reason for this claim's role (`member_overrides`).
+    pub override_reason: Option<String>,
 }
 
-/// The event's facts (conflicts first) with their members (largest figure first).
+/// A fact member with its claim, as `facts_of` reads it.
+#[derive(Queryable)]
+struct MemberClaim {
+    fact_id: i64,
+    claim_id: i64,
+    role: String,
+    reason: String,
+    is_position: bool,
+    source_name: Option<String>,
+    credibility: Option<String>,
+    source_text: Option<String>,
+    value: i64,
+    value_max: Option<i64>,
+    qualifier: String,
+    quote: String,
+    position: i32,
+    version_id: i64,
+    override_reason: Option<String>,
+}
+
+/// A version with its article, as `facts_of` reads it.
+#[derive(Queryable)]
+struct VersionArticle {
+    version_id: i64,
+    number: i32,
+    article_id: i64,
+    title: String,
+    language: String,
+    outlet: Option<String>,
+}
+
+/// The event's facts (conflicts first) with their members (largest figure first), in three
+/// statements whatever the number of facts: everything the event page shows of them, its review
+/// forms included.
 pub fn facts_of(
     conn: &mut PgConnection,
     event_id: i64,
 ) -> QueryResult<Vec<(FactRecord, Vec<MemberRecord>)>> {
     let found: Vec<FactRecord> = facts::table
+        .left_join(users::table)
         .filter(facts::event_id.eq(event_id))
         .select((
             facts::id,
@@ -190,6 +238,12 @@ pub fn facts_of(
             facts::high_claim_id,
             facts::is_conflict,
             facts::status,
+            facts::resolution_note,
+            facts::resolved_at,
+            facts::preferred_claim_id,
+            facts::preferred_reason,
+            users::username.nullable(),
+            facts::review_version,
         ))
         .order((
             facts::is_conflict.desc(),
@@ -198,12 +252,17 @@ pub fn facts_of(
             facts::id,
         ))
         .load(conn)?;
+    if found.is_empty() {
+        return Ok(Vec::new());
+    }
     let ids: Vec<i64> = found.iter().map(|f| f.id).collect();
-    let members: Vec<MemberRecord> = fact_members::table
-        .inner_join(claims::table.inner_join(
-            article_versions::table.inner_join(articles::table.left_join(outlets::table)),
-        ))
+    // The members with their claims, then the article of each version they come from: a big
+    // event's hundreds of figures come from a few dozen versions, so each article is read once
+    // rather than once per figure.
+    let rows: Vec<MemberClaim> = fact_members::table
+        .inner_join(claims::table)
         .left_join(sources::table.on(fact_members::source_id.eq(sources::id.nullable())))
+        .left_join(member_overrides::table.on(member_overrides::claim_id.eq(claims::id)))
         .filter(fact_members::fact_id.eq_any(&ids))
         .select((
             fact_members::fact_id,
@@ -212,28 +271,70 @@ pub fn facts_of(
             fact_members::reason,
             fact_members::is_position,
             sources::name.nullable(),
+            sources::credibility.nullable(),
             claims::source_text,
             claims::value,
             claims::value_max,
             claims::qualifier,
             claims::quote,
             claims::position,
-            articles::id,
-            articles::title,
-            articles::language,
-            article_versions::number,
-            outlets::name.nullable(),
+            claims::article_version_id,
+            member_overrides::reason.nullable(),
         ))
         .order((fact_members::fact_id, claims::value.desc(), claims::id))
         .load(conn)?;
+    let mut version_ids: Vec<i64> = rows.iter().map(|r| r.version_id).collect();
+    version_ids.sort_unstable();
+    version_ids.dedup();
+    let versions: HashMap<i64, VersionArticle> = article_versions::table
+        .inner_join(articles::table.left_join(outlets::table))
+        .filter(article_versions::id.eq_any(&version_ids))
+        .select((
+            article_versions::id,
+            article_versions::number,
+            articles::id,
+            articles::title,
+            articles::language,
+            outlets::name.nullable(),
+        ))
+        .load::<VersionArticle>(conn)?
+        .into_iter()
+        .map(|v| (v.version_id, v))
+        .collect();
+    // Every claim has its version and every version its article (foreign keys), so no member
+    // is left out.
+    let members = rows.into_iter().filter_map(|m| {
+        let v = versions.get(&m.version_id)?;
+        Some(MemberRecord {
+            fact_id: m.fact_id,
+            claim_id: m.claim_id,
+            role: m.role,
+            reason: m.reason,
+            is_position: m.is_position,
+            source_name: m.source_name,
+            source_text: m.source_text,
+            value: m.value,
+            value_max: m.value_max,
+            qualifier: m.qualifier,
+            quote: m.quote,
+            position: m.position,
+            article_id: v.article_id,
+            article_title: v.title.clone(),
+            language: v.language.clone(),
+            version: v.number,
+            outlet: v.outlet.clone(),
+            credibility: m.credibility,
+            override_reason: m.override_reason,
+        })
+    });
+    let mut by_fact: HashMap<i64, Vec<MemberRecord>> = HashMap::with_capacity(found.len());
+    for m in members {
+        by_fact.entry(m.fact_id).or_default().push(m);
+    }
     Ok(found
         .into_iter()
         .map(|f| {
-            let mine = members
-                .iter()
-                .filter(|m| m.fact_id == f.id)
-                .cloned()
-                .collect();
+            let mine = by_fact.remove(&f.id).unwrap_or_default();
             (f, mine)
         })
         .collect())

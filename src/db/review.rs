@@ -902,6 +902,63 @@ pub fn history(
     Ok(out)
 }
 
+/// The latest `limit` audit entries of each of `ids` (all of kind `entity`), newest first per id,
+/// in one statement however many ids there are (a probe of `audit_log_entity_idx` per id).
+pub fn latest_history_each(
+    conn: &mut PgConnection,
+    entity: &str,
+    ids: &[i64],
+    limit: i64,
+) -> QueryResult<Vec<AuditEntry>> {
+    use diesel::sql_types::{Array, BigInt, Jsonb, Nullable, Text, Timestamptz};
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = BigInt)]
+        id: i64,
+        #[diesel(sql_type = Timestamptz)]
+        at: DateTime<Utc>,
+        #[diesel(sql_type = Nullable<Text>)]
+        username: Option<String>,
+        #[diesel(sql_type = Text)]
+        action: String,
+        #[diesel(sql_type = Text)]
+        entity: String,
+        #[diesel(sql_type = Nullable<BigInt>)]
+        entity_id: Option<i64>,
+        #[diesel(sql_type = Nullable<Jsonb>)]
+        before: Option<Value>,
+        #[diesel(sql_type = Nullable<Jsonb>)]
+        after: Option<Value>,
+    }
+    if ids.is_empty() || limit <= 0 {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<Row> = diesel::sql_query(
+        "SELECT h.* FROM unnest($1::bigint[]) AS t(id) CROSS JOIN LATERAL ( \
+             SELECT a.id, a.at, u.username, a.action, a.entity, a.entity_id, a.before, a.after \
+             FROM audit_log a LEFT JOIN users u ON u.id = a.user_id \
+             WHERE a.entity = $2 AND a.entity_id = t.id \
+             ORDER BY a.at DESC, a.id DESC LIMIT $3) h",
+    )
+    .bind::<Array<BigInt>, _>(ids)
+    .bind::<Text, _>(entity)
+    .bind::<BigInt, _>(limit)
+    .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| AuditEntry {
+            id: r.id,
+            at: r.at,
+            username: r.username,
+            action: r.action,
+            entity: r.entity,
+            entity_id: r.entity_id,
+            before: r.before,
+            after: r.after,
+        })
+        .collect())
+}
+
 /// The ids of an article's claims (all versions).
 pub fn claim_ids_of_article(conn: &mut PgConnection, article_id: i64) -> QueryResult<Vec<i64>> {
     claims::table

@@ -147,6 +147,15 @@ pub fn claim_review(fact: &FactRow, members: &[&MemberRow], event_url: &str) -> 
 /// The reviews of an event's resolved conflicts (`NotFound` when there is no such event).
 pub fn reviews_of(conn: &mut PgConnection, event_id: i64, base: &str) -> QueryResult<Vec<Value>> {
     db_events::find(conn, event_id)?;
+    reviews_of_found(conn, event_id, base)
+}
+
+/// The reviews of an event known to exist.
+pub fn reviews_of_found(
+    conn: &mut PgConnection,
+    event_id: i64,
+    base: &str,
+) -> QueryResult<Vec<Value>> {
     let filter = ExportFilter {
         event_id: Some(event_id),
         status: Some("resolved".into()),
@@ -183,16 +192,21 @@ pub fn script_json(value: &Value) -> String {
     out
 }
 
-/// The event page's JSON-LD: `None` when the event has no resolved conflict.
-pub async fn script_for_event(
-    state: &AppState,
-    req: &HttpRequest,
+/// The event page's JSON-LD, given the event's facts as its page loaded them: `None` (and no
+/// statement issued) when the event has no resolved conflict.
+pub fn script_for_event(
+    conn: &mut PgConnection,
     event_id: i64,
-) -> super::AppResult<Option<String>> {
-    let base = base_url(req);
-    let reviews = state
-        .with_conn(move |conn| Ok(reviews_of(conn, event_id, &base)?))
-        .await?;
+    facts: &[(db_events::FactRecord, Vec<db_events::MemberRecord>)],
+    base: &str,
+) -> QueryResult<Option<String>> {
+    if !facts
+        .iter()
+        .any(|(f, _)| f.is_conflict && f.status == "resolved")
+    {
+        return Ok(None);
+    }
+    let reviews = reviews_of_found(conn, event_id, base)?;
     Ok((!reviews.is_empty()).then(|| script_json(&Value::Array(reviews))))
 }
 

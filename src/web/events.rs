@@ -343,29 +343,22 @@ pub struct FactView {
 
 fn member_source(m: &MemberRecord, t: &Messages) -> String {
     m.source_name
-        .clone()
-        .or_else(|| m.source_text.clone())
-        .or_else(|| m.outlet.clone())
-        .unwrap_or_else(|| t.get("article.own_voice").to_string())
+        .as_ref()
+        .or(m.source_text.as_ref())
+        .or(m.outlet.as_ref())
+        .map_or_else(|| t.get("article.own_voice").to_string(), String::clone)
 }
 
 fn fact_view(fact: FactRecord, members: Vec<MemberRecord>, t: &Messages) -> FactView {
     let views: Vec<MemberView> = members
-        .iter()
+        .into_iter()
         .map(|m| MemberView {
             claim_id: m.claim_id,
-            source: member_source(m, t),
-            attribution: m.source_text.clone(),
-            outlet: m.outlet.clone(),
-            language: m.language.clone(),
-            qualifier: m.qualifier.clone(),
-            value: m.value,
-            value_max: m.value_max,
+            source: member_source(&m, t),
             figure: match m.value_max {
                 Some(max) => format!("{}–{max}", m.value),
                 None => m.value.to_string(),
             },
-            quote: m.quote.clone(),
             quote_dir: text_dir(&m.language),
             link: format!(
                 "/articles/{}?version={}#claim-{}",
@@ -373,10 +366,17 @@ fn fact_view(fact: FactRecord, members: Vec<MemberRecord>, t: &Messages) -> Fact
                 m.version,
                 m.position + 1
             ),
-            article_title: m.article_title.clone(),
+            attribution: m.source_text,
+            outlet: m.outlet,
+            language: m.language,
+            qualifier: m.qualifier,
+            value: m.value,
+            value_max: m.value_max,
+            quote: m.quote,
+            article_title: m.article_title,
             version: m.version,
-            role: m.role.clone(),
-            reason: m.reason.clone(),
+            role: m.role,
+            reason: m.reason,
             is_position: m.is_position,
         })
         .collect();
@@ -507,17 +507,19 @@ pub async fn show_event(
     let ctx = PageContext::from_request(&req);
     let result = async {
         let id = parse_id(&path)?;
-        let (event, articles, facts, others, review) = state
+        let base = super::claimreview::base_url(&req);
+        // One connection, and a fixed number of statements whatever the size of the event.
+        let (event, articles, facts, others, review, claim_review) = state
             .with_conn(move |conn| {
                 let event = events::find(conn, id)?;
                 let articles = events::articles_of(conn, id)?;
                 let facts = events::facts_of(conn, id)?;
                 let others = events::other_events(conn, id, SUGGESTED_EVENTS)?;
-                let review = super::review::event_review(conn, id)?;
-                Ok((event, articles, facts, others, review))
+                let review = super::review::event_review(conn, id, &facts)?;
+                let claim_review = super::claimreview::script_for_event(conn, id, &facts, &base)?;
+                Ok((event, articles, facts, others, review, claim_review))
             })
             .await?;
-        let claim_review = super::claimreview::script_for_event(&state, &req, id).await?;
         let t = ctx.t;
         render(EventPage {
             ctx: ctx.clone(),

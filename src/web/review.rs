@@ -21,7 +21,7 @@ use super::i18n::Messages;
 use super::page::PageContext;
 use super::{see_other, AppError, AppResult, AppState};
 use crate::db::audit::AuditEntry;
-use crate::db::events::EditError;
+use crate::db::events::{EditError, FactRecord, MemberRecord};
 use crate::db::review::{
     self, ClaimEdit, ClaimPlace, FactEditError, ManualClaim, StaleReview, Verdict,
 };
@@ -222,26 +222,95 @@ impl EventReview {
     }
 }
 
-fn member_label(m: &review::MemberChoiceRecord) -> String {
-    let who = m
-        .source_name
-        .clone()
-        .or_else(|| m.source_text.clone())
-        .or_else(|| m.outlet.clone())
-        .unwrap_or_else(|| "—".to_string());
-    let figure = match m.value_max {
-        Some(max) => format!("{}–{max}", m.value),
-        None => m.value.to_string(),
-    };
-    let sign = match m.qualifier.as_str() {
+/// "≥15 · SOHR": a member's figure and who gave it.
+fn member_label(
+    value: i64,
+    value_max: Option<i64>,
+    qualifier: &str,
+    who: [Option<&String>; 3],
+) -> String {
+    let who = who.into_iter().flatten().next().map_or("—", String::as_str);
+    let sign = match qualifier {
         "at_least" => "≥",
         "at_most" => "≤",
         "approx" => "≈",
         _ => "",
     };
-    format!("{sign}{figure} · {who}")
+    match value_max {
+        Some(max) => format!("{sign}{value}–{max} · {who}"),
+        None => format!("{sign}{value} · {who}"),
+    }
 }
 
+/// How many history entries each fact's review section shows.
+const FACT_HISTORY_LIMIT: i64 = 10;
+
+/// The latest history of each fact, in one statement.
+fn fact_histories(
+    conn: &mut DbConn,
+    fact_ids: &[i64],
+) -> AppResult<HashMap<i64, Vec<HistoryItem>>> {
+    let mut out: HashMap<i64, Vec<HistoryItem>> = HashMap::new();
+    for entry in review::latest_history_each(conn, "fact", fact_ids, FACT_HISTORY_LIMIT)? {
+        if let Some(id) = entry.entity_id {
+            out.entry(id).or_default().push(HistoryItem::from(entry));
+        }
+    }
+    Ok(out)
+}
+
+fn member_choice(m: &review::MemberChoiceRecord) -> MemberChoice {
+    MemberChoice {
+        claim_id: m.claim_id,
+        label: member_label(
+            m.value,
+            m.value_max,
+            &m.qualifier,
+            [
+                m.source_name.as_ref(),
+                m.source_text.as_ref(),
+                m.outlet.as_ref(),
+            ],
+        ),
+        role: m.role.clone(),
+        override_reason: m.override_reason.clone(),
+    }
+}
+
+fn fact_review(
+    f: review::FactReviewRecord,
+    members: Vec<MemberChoice>,
+    history: Vec<HistoryItem>,
+    from: &'static str,
+) -> FactReview {
+    let preferred_label = f
+        .preferred_claim_id
+        .and_then(|id| members.iter().find(|m| m.claim_id == id))
+        .map(|m| m.label.clone());
+    FactReview {
+        fact_id: f.id,
+        event_id: f.event_id,
+        measure: f.measure,
+        group: f.group_key,
+        is_conflict: f.is_conflict,
+        status: f.status,
+        note: f.resolution_note,
+        resolved_by: f.resolved_by,
+        resolved_at: f
+            .resolved_at
+            .map(|d| d.format("%Y-%m-%d %H:%M").to_string())
+            .unwrap_or_default(),
+        preferred_claim_id: f.preferred_claim_id,
+        preferred_label,
+        preferred_reason: f.preferred_reason,
+        members,
+        history,
+        from,
+        review_version: f.review_version,
+    }
+}
+
+/// The review sections of some facts: their members and their histories in one statement each.
 fn fact_reviews(
     conn: &mut DbConn,
     records: Vec<review::FactReviewRecord>,
@@ -249,63 +318,86 @@ fn fact_reviews(
 ) -> AppResult<Vec<FactReview>> {
     let ids: Vec<i64> = records.iter().map(|f| f.id).collect();
     let members = review::member_choices(conn, &ids)?;
-    let mut out = Vec::new();
-    for f in records {
-        let mine: Vec<MemberChoice> = members
-            .iter()
-            .filter(|m| m.fact_id == f.id)
-            .map(|m| MemberChoice {
-                claim_id: m.claim_id,
-                label: member_label(m),
-                role: m.role.clone(),
-                override_reason: m.override_reason.clone(),
-            })
-            .collect();
-        let preferred_label = f
-            .preferred_claim_id
-            .and_then(|id| mine.iter().find(|m| m.claim_id == id))
-            .map(|m| m.label.clone());
-        let history = history_items(conn, &[("fact", vec![f.id])], 10)?;
-        out.push(FactReview {
-            fact_id: f.id,
-            event_id: f.event_id,
-            measure: f.measure,
-            group: f.group_key,
-            is_conflict: f.is_conflict,
-            status: f.status,
-            note: f.resolution_note,
-            resolved_by: f.resolved_by,
-            resolved_at: f
-                .resolved_at
-                .map(|d| d.format("%Y-%m-%d %H:%M").to_string())
-                .unwrap_or_default(),
-            preferred_claim_id: f.preferred_claim_id,
-            preferred_label,
-            preferred_reason: f.preferred_reason,
-            members: mine,
-            history,
-            from,
-            review_version: f.review_version,
-        });
-    }
-    Ok(out)
+    let mut histories = fact_histories(conn, &ids)?;
+    Ok(records
+        .into_iter()
+        .map(|f| {
+            let mine: Vec<MemberChoice> = members
+                .iter()
+                .filter(|m| m.fact_id == f.id)
+                .map(member_choice)
+                .collect();
+            let history = histories.remove(&f.id).unwrap_or_default();
+            fact_review(f, mine, history, from)
+        })
+        .collect())
 }
 
-/// Loads the event page's review data: verdicts, grades and the event's history.
-pub fn event_review(conn: &mut DbConn, event_id: i64) -> AppResult<EventReview> {
-    let records = review::fact_reviews(conn, event_id)?;
-    let fact_ids: Vec<i64> = records.iter().map(|f| f.id).collect();
-    let facts = fact_reviews(conn, records, "event")?;
+/// The event page's review data (verdicts, grades and the event's history), from the facts and
+/// members the page already loaded (`db::events::facts_of`) plus the histories: the facts' own
+/// (one statement for all of them) and the event's (`review::history`, one per kind), so a fixed
+/// number of statements whatever the number of facts.
+pub fn event_review(
+    conn: &mut DbConn,
+    event_id: i64,
+    facts: &[(FactRecord, Vec<MemberRecord>)],
+) -> AppResult<EventReview> {
+    let fact_ids: Vec<i64> = facts.iter().map(|(f, _)| f.id).collect();
+    let mut histories = fact_histories(conn, &fact_ids)?;
+    let mut grades = HashMap::new();
+    let reviews = facts
+        .iter()
+        .map(|(f, members)| {
+            let mine: Vec<MemberChoice> = members
+                .iter()
+                .map(|m| {
+                    if let Some(grade) = &m.credibility {
+                        grades.insert(m.claim_id, grade.clone());
+                    }
+                    MemberChoice {
+                        claim_id: m.claim_id,
+                        label: member_label(
+                            m.value,
+                            m.value_max,
+                            &m.qualifier,
+                            [
+                                m.source_name.as_ref(),
+                                m.source_text.as_ref(),
+                                m.outlet.as_ref(),
+                            ],
+                        ),
+                        role: m.role.clone(),
+                        override_reason: m.override_reason.clone(),
+                    }
+                })
+                .collect();
+            // The verdict and the review version the forms carry come from one statement
+            // (`facts_of`), so the version never stands for a verdict other than the one shown.
+            let record = review::FactReviewRecord {
+                id: f.id,
+                event_id: f.event_id,
+                measure: f.measure.clone(),
+                group_key: f.group_key.clone(),
+                is_conflict: f.is_conflict,
+                status: f.status.clone(),
+                resolution_note: f.resolution_note.clone(),
+                resolved_at: f.resolved_at,
+                preferred_claim_id: f.preferred_claim_id,
+                preferred_reason: f.preferred_reason.clone(),
+                resolved_by: f.resolved_by.clone(),
+                review_version: f.review_version,
+            };
+            let history = histories.remove(&f.id).unwrap_or_default();
+            fact_review(record, mine, history, "event")
+        })
+        .collect();
     let history = history_items(
         conn,
         &[("event", vec![event_id]), ("fact", fact_ids)],
         HISTORY_LIMIT,
     )?;
-    let grades = crate::db::sources::grades_of_event(conn, event_id)?
-        .into_iter()
-        .collect();
     Ok(EventReview {
-        facts,
+        facts: reviews,
         history,
         grades,
     })
