@@ -55,11 +55,7 @@ pub fn list(conn: &mut PgConnection, limit: i64, offset: i64) -> QueryResult<Vec
             article_count.assume_not_null(),
             open_conflicts.assume_not_null(),
         ))
-        .order((
-            events::updated_at.desc(),
-            events::created_at.desc(),
-            events::id.desc(),
-        ))
+        .order(recent_first())
         .limit(limit)
         .offset(offset)
         .load(conn)
@@ -404,14 +400,27 @@ pub fn conflicts(
 }
 
 /// Actor groups that have conflicts (for the filter form).
+///
+/// A loose index scan (one probe of `facts_conflict_group_idx` per group) instead of reading every
+/// conflict: the archive has a few dozen groups and, at scale, hundreds of thousands of conflicts.
 pub fn conflict_groups(conn: &mut PgConnection) -> QueryResult<Vec<String>> {
-    facts::table
-        .filter(facts::is_conflict.eq(true))
-        .select(facts::group_key)
-        .distinct()
-        .order(facts::group_key)
-        .limit(500)
-        .load(conn)
+    #[derive(QueryableByName)]
+    struct Group {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        group_key: String,
+    }
+    let rows: Vec<Group> = diesel::sql_query(
+        "WITH RECURSIVE g(group_key) AS ( \
+             (SELECT group_key FROM facts WHERE is_conflict ORDER BY group_key LIMIT 1) \
+             UNION ALL \
+             SELECT (SELECT f.group_key FROM facts f \
+                     WHERE f.is_conflict AND f.group_key > g.group_key \
+                     ORDER BY f.group_key LIMIT 1) \
+             FROM g WHERE g.group_key IS NOT NULL) \
+         SELECT group_key FROM g WHERE group_key IS NOT NULL LIMIT 500",
+    )
+    .load(conn)?;
+    Ok(rows.into_iter().map(|g| g.group_key).collect())
 }
 
 /// Events that have conflicts, most recent first (for the filter form).
@@ -422,7 +431,7 @@ pub fn conflict_events(conn: &mut PgConnection) -> QueryResult<Vec<(i64, String)
     events::table
         .filter(events::id.eq_any(with_conflicts))
         .select((events::id, events::title))
-        .order((events::updated_at.desc(), events::id.desc()))
+        .order(recent_first())
         .limit(500)
         .load(conn)
 }
@@ -436,9 +445,23 @@ pub fn other_events(
     events::table
         .filter(events::id.ne(except))
         .select((events::id, events::title))
-        .order((events::updated_at.desc(), events::id.desc()))
+        .order(recent_first())
         .limit(limit)
         .load(conn)
+}
+
+/// Most recently changed events first: the order of `events_recent_idx`, so a page of the list
+/// or of the suggestions reads only its rows.
+fn recent_first() -> (
+    diesel::dsl::Desc<events::updated_at>,
+    diesel::dsl::Desc<events::created_at>,
+    diesel::dsl::Desc<events::id>,
+) {
+    (
+        events::updated_at.desc(),
+        events::created_at.desc(),
+        events::id.desc(),
+    )
 }
 
 // ---------------------------------------------------------------------------------------------
