@@ -23,9 +23,10 @@ const MAX_CANDIDATES: i64 = 500;
 /// An article published more than this many days before or after an event's reports is about
 /// another incident. Follow-ups (a revised toll, a funeral) come within days.
 const EVENT_WINDOW_DAYS: i32 = 10;
-/// An article joins only events first reported at most this many days before it. Without this
-/// bound an event's period could creep: each article within the window widens it, and a town's
-/// separate incidents weeks apart chained into one event of thousands of claims.
+/// An article joins only events first reported at most this many days before it (and last
+/// reported at most this many days after it). Without this bound an event's period could creep:
+/// each article within the window widens it, and a town's separate incidents weeks apart chained
+/// into one event of thousands of claims.
 const EVENT_SPAN_DAYS: i32 = 30;
 
 /// The gazetteer linking reads: the shipped one until the database's (edited) copy is installed
@@ -197,6 +198,7 @@ fn find_matching_event(
             "SELECT id, signature FROM events WHERE (signature -> 'places') ?| $1 \
              AND daterange(date_from, date_to, '[]') && daterange($3 - $4, $3 + $4, '[]') \
              AND (date_from IS NULL OR date_from >= $3 - $5) \
+             AND (date_to IS NULL OR date_to <= $3 + $5) \
              ORDER BY updated_at DESC LIMIT $2",
         )
         .bind::<Array<Text>, _>(&keys)
