@@ -87,19 +87,10 @@ pub fn prepare(submission: Submission, extractor: &Extractor) -> Prepared {
     }
 }
 
-/// Stores `submission` unless its text is already stored (see `IngestStatus`). The version and
-/// its claims are written in one transaction; concurrent submissions of one url are serialised
-/// on the article row, and url-less ones on an advisory lock keyed by the text's hash.
-pub fn ingest(
-    conn: &mut PgConnection,
-    submission: &Submission,
-    extractor: &Extractor,
-    submitted_by: Option<i64>,
-) -> QueryResult<IngestOutcome> {
-    ingest_prepared(conn, &prepare(submission.clone(), extractor), submitted_by)
-}
-
-/// [`ingest`] of a submission already [`prepare`]d, retried when PostgreSQL broke a deadlock.
+/// Stores a [`prepare`]d submission unless its text is already stored (see `IngestStatus`),
+/// retried when PostgreSQL broke a deadlock. The version and its claims are written in one
+/// transaction; concurrent submissions of one url are serialised on the article row, and
+/// url-less ones on an advisory lock keyed by the text's hash.
 pub fn ingest_prepared(
     conn: &mut PgConnection,
     prepared: &Prepared,
