@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod db;
 pub mod domain;
+pub mod fetch;
 pub mod generate;
 pub mod import;
 pub mod startup;

@@ -125,6 +125,23 @@ diesel::table! {
 }
 
 diesel::table! {
+    fetches (id) {
+        id -> Int8,
+        watch_id -> Nullable<Int8>,
+        article_id -> Nullable<Int8>,
+        article_version_id -> Nullable<Int8>,
+        url -> Text,
+        final_url -> Nullable<Text>,
+        fetched_at -> Timestamptz,
+        http_status -> Nullable<Int4>,
+        outcome -> Text,
+        error -> Nullable<Text>,
+        content_type -> Nullable<Text>,
+        html_gzip -> Nullable<Bytea>,
+    }
+}
+
+diesel::table! {
     member_overrides (claim_id) {
         claim_id -> Int8,
         role -> Text,
@@ -199,6 +216,27 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    watches (id) {
+        id -> Int8,
+        url -> Text,
+        article_id -> Nullable<Int8>,
+        outlet -> Nullable<Text>,
+        published -> Nullable<Date>,
+        active -> Bool,
+        step -> Int4,
+        next_check_at -> Timestamptz,
+        last_checked_at -> Nullable<Timestamptz>,
+        last_changed_at -> Nullable<Timestamptz>,
+        failures -> Int4,
+        last_error -> Nullable<Text>,
+        etag -> Nullable<Text>,
+        last_modified -> Nullable<Text>,
+        created_by -> Nullable<Int8>,
+        created_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(article_versions -> articles (article_id));
 diesel::joinable!(article_versions -> users (submitted_by));
 diesel::joinable!(articles -> events (event_id));
@@ -212,9 +250,14 @@ diesel::joinable!(fact_members -> facts (fact_id));
 diesel::joinable!(fact_members -> sources (source_id));
 diesel::joinable!(facts -> events (event_id));
 diesel::joinable!(facts -> users (resolved_by));
+diesel::joinable!(fetches -> article_versions (article_version_id));
+diesel::joinable!(fetches -> articles (article_id));
+diesel::joinable!(fetches -> watches (watch_id));
 diesel::joinable!(member_overrides -> claims (claim_id));
 diesel::joinable!(member_overrides -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(watches -> articles (article_id));
+diesel::joinable!(watches -> users (created_by));
 
 diesel::allow_tables_to_appear_in_same_query!(
     article_versions,
@@ -224,6 +267,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     events,
     fact_members,
     facts,
+    fetches,
     member_overrides,
     outlets,
     place_aliases,
@@ -231,4 +275,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     sources,
     subject_aliases,
     users,
+    watches,
 );

@@ -1,0 +1,2 @@
+DROP TABLE fetches;
+DROP TABLE watches;
