@@ -15,17 +15,22 @@
 #    SQL statements it issued with their plans, flagging a `Seq Scan` on a large table; the two
 #    event pages must issue as many statements as each other (no N+1); auto_explain is then
 #    turned off again (also when the script is interrupted);
-# 4. restarts `claimdb serve` and runs `wrk -t2 -c64 -d${DURATION}s --latency` on each page;
+# 4. restarts `claimdb serve` and runs `wrk -t2 -c64 -d${DURATION}s --latency` on each page,
+#    twice: with the page cache off (`--page-cache-seconds 0`: every request renders the page)
+#    and as claimdb serves anonymous readers by default (copies at most CACHE_SECONDS old);
 # 5. prints one summary table next to the targets (event page: p50 < 10 ms, >= 1,000 req/s).
 #
 # Environment: DURATION (seconds per page, 20), CONNECTIONS (64), THREADS (2), SKIP_BUILD=1,
 # PLANS=0 (each statement's text and time instead of its whole plan), OUT (folder for the raw
-# output; default a new folder under /tmp, named at the end), RUST_LOG (claimdb's log filter).
+# output; default a new folder under /tmp, named at the end), RUST_LOG (claimdb's log filter),
+# CACHE_SECONDS (the served run's page cache, 2 as `claimdb serve`), MODES ("rendered cached").
 set -euo pipefail
 
 DURATION=${DURATION:-20}
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
+CACHE_SECONDS=${CACHE_SECONDS:-2}
+MODES=${MODES:-rendered cached}
 PLANS=${PLANS:-1}
 TARGET_P50_MS=10
 TARGET_RPS=1000
@@ -142,12 +147,12 @@ slug() { printf '%s' "$1" | tr -c 'a-z0-9' '_'; }
 
 # --- the server -------------------------------------------------------------------------------
 PORT=
-start_server() {
+start_server() { # page cache seconds
     local log=$OUT/serve.log
     : >"$log"
     # Port 0: the system picks a free loopback port, and claimdb logs which (at info).
     RUST_LOG=${RUST_LOG:-info,actix_server=warn} "$BIN" --data-dir "$DATA_DIR" serve \
-        --bind 127.0.0.1:0 >>"$log" 2>&1 &
+        --bind 127.0.0.1:0 --page-cache-seconds "$1" >>"$log" 2>&1 &
     SERVER_PID=$!
     PORT=
     for _ in $(seq 1 300); do
@@ -203,7 +208,7 @@ fetch() { # path -> HTTP status; the body goes to $OUT/last.html
 declare -A QUERIES SELECT1 SEQSCANS SQLMS
 say "SQL per request (auto_explain with ANALYZE: one request per page, after a warm-up request)"
 auto_explain on
-start_server
+start_server 0
 for page in "${PAGES[@]}"; do
     IFS='|' read -r name path <<<"$page"
     code=$(fetch "$path")
@@ -256,41 +261,54 @@ to_ms() { # a wrk latency (812.00us, 4.31ms, 1.02s, 1.50m) in milliseconds
         printf "%.2f", n }'
 }
 declare -A RPS P50 P99 ERRS
-say "load: wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency"
-start_server
-for page in "${PAGES[@]}"; do
-    IFS='|' read -r name path <<<"$page"
-    out=$OUT/wrk-$(slug "$name").txt
-    fetch "$path" >/dev/null
-    printf '%s  GET %s\n' "$name" "$path" >&2
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "http://127.0.0.1:$PORT$path" \
-        >"$out" 2>&1 || die "wrk failed on $path: $(cat "$out")"
-    sed 's/^/    /' "$out" >&2
-    RPS[$name]=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$out")
-    P50[$name]=$(to_ms "$(awk '$1 == "50%" { print $2 }' "$out")")
-    P99[$name]=$(to_ms "$(awk '$1 == "99%" { print $2 }' "$out")")
-    ERRS[$name]=$(awk '/Non-2xx or 3xx responses:/ { n += $NF }
-                       /Socket errors:/ { gsub(/,/, ""); n += $4 + $6 + $8 + $10 }
-                       END { print n + 0 }' "$out")
+for mode in $MODES; do
+    case $mode in
+    rendered) seconds=0 ;;
+    cached) seconds=$CACHE_SECONDS ;;
+    *) die "MODES: rendered and/or cached, not $mode" ;;
+    esac
+    say "load ($mode: --page-cache-seconds $seconds): wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency"
+    start_server "$seconds"
+    for page in "${PAGES[@]}"; do
+        IFS='|' read -r name path <<<"$page"
+        key="$name|$mode"
+        out=$OUT/wrk-$(slug "$name")-$mode.txt
+        fetch "$path" >/dev/null
+        printf '%s  GET %s (%s)\n' "$name" "$path" "$mode" >&2
+        wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "http://127.0.0.1:$PORT$path" \
+            >"$out" 2>&1 || die "wrk failed on $path: $(cat "$out")"
+        sed 's/^/    /' "$out" >&2
+        RPS[$key]=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$out")
+        P50[$key]=$(to_ms "$(awk '$1 == "50%" { print $2 }' "$out")")
+        P99[$key]=$(to_ms "$(awk '$1 == "99%" { print $2 }' "$out")")
+        ERRS[$key]=$(awk '/Non-2xx or 3xx responses:/ { n += $NF }
+                           /Socket errors:/ { gsub(/,/, ""); n += $4 + $6 + $8 + $10 }
+                           END { print n + 0 }' "$out")
+    done
+    stop_server
 done
-stop_server
 
 # --- summary ----------------------------------------------------------------------------------
 say "summary: $CLAIMS_TOTAL claims, $ARTICLES_TOTAL articles, $EVENTS_TOTAL events; wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s; $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-20s %-14s %4s %8s %-11s %8s %9s %9s %6s  %s\n' \
-    page path SQL 'SQL ms' 'seq scans' 'req/s' 'p50 ms' 'p99 ms' errors target
+printf '%-20s %-14s %4s %8s %-11s %-9s %8s %9s %9s %6s  %s\n' \
+    page path SQL 'SQL ms' 'seq scans' mode 'req/s' 'p50 ms' 'p99 ms' errors target
 for page in "${PAGES[@]}"; do
     IFS='|' read -r name path <<<"$page"
-    target='-'
-    if [[ $name == event* ]]; then
-        ok=$(awk -v p="${P50[$name]}" -v r="${RPS[$name]}" -v tp="$TARGET_P50_MS" -v tr="$TARGET_RPS" \
-            'BEGIN { print (p < tp && r >= tr) ? "met" : "missed" }')
-        target="p50 < $TARGET_P50_MS ms and >= $TARGET_RPS req/s: $ok"
-    fi
-    printf '%-20s %-14s %4s %8s %-11s %8s %9s %9s %6s  %s\n' "$name" "$path" "${QUERIES[$name]}" \
-        "${SQLMS[$name]}" "${SEQSCANS[$name]:-none}" "${RPS[$name]}" "${P50[$name]}" \
-        "${P99[$name]}" "${ERRS[$name]}" "$target"
+    for mode in $MODES; do
+        key="$name|$mode"
+        target='-'
+        if [[ $name == event* ]]; then
+            ok=$(awk -v p="${P50[$key]}" -v r="${RPS[$key]}" -v tp="$TARGET_P50_MS" -v tr="$TARGET_RPS" \
+                'BEGIN { print (p < tp && r >= tr) ? "met" : "missed" }')
+            target="p50 < $TARGET_P50_MS ms and >= $TARGET_RPS req/s: $ok"
+        fi
+        printf '%-20s %-14s %4s %8s %-11s %-9s %8s %9s %9s %6s  %s\n' "$name" "$path" "${QUERIES[$name]}" \
+            "${SQLMS[$name]}" "${SEQSCANS[$name]:-none}" "$mode" "${RPS[$key]}" "${P50[$key]}" \
+            "${P99[$key]}" "${ERRS[$key]}" "$target"
+    done
 done
+printf '\nrendered: --page-cache-seconds 0, every request runs the statements and the template;\n'
+printf 'cached: as served to anonymous readers (copies at most %s s old, see README "Page cache").\n' "$CACHE_SECONDS"
 printf '\nSQL: statements one request issues (the pool'"'"'s SELECT 1 included); SQL ms: their time in\n'
 printf 'the executor under auto_explain ANALYZE (timing overhead included); seq scans: on %s.\n' \
     "${BIG_TABLES//|/, }"

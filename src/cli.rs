@@ -5,7 +5,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::config::{AppSettings, DatabaseSettings, DEFAULT_MAX_BODY_BYTES};
+use crate::config::{
+    AppSettings, DatabaseSettings, DEFAULT_MAX_BODY_BYTES, DEFAULT_PAGE_CACHE_SECONDS,
+};
 use crate::db::{self, embedded, Database};
 use crate::startup::Application;
 use crate::telemetry;
@@ -47,6 +49,9 @@ pub enum Command {
         /// Only signed-in users may submit articles.
         #[arg(long, env = "CLAIMDB_SUBMIT_REQUIRES_LOGIN")]
         submit_requires_login: bool,
+        /// Seconds an anonymous reader may be served a copy of a reading page (0: always fresh).
+        #[arg(long, env = "CLAIMDB_PAGE_CACHE_SECONDS", default_value_t = DEFAULT_PAGE_CACHE_SECONDS)]
+        page_cache_seconds: u64,
     },
     /// Apply pending database migrations.
     Migrate,
@@ -220,12 +225,14 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             bind,
             max_body_bytes,
             submit_requires_login,
+            page_cache_seconds,
         } => {
             let database = open(&settings)?;
             let app_settings = AppSettings {
                 bind,
                 max_body_bytes,
                 submit_requires_login,
+                page_cache_ttl: std::time::Duration::from_secs(page_cache_seconds),
             };
             actix_web::rt::System::new().block_on(async {
                 let app = Application::build(&app_settings, database.pool.clone())?;

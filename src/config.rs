@@ -25,7 +25,13 @@ pub struct AppSettings {
     /// Only signed-in users may submit articles (`CLAIMDB_SUBMIT_REQUIRES_LOGIN`); by default
     /// anyone may, as readers send tips.
     pub submit_requires_login: bool,
+    /// How long anonymous readers may be served a copy of a reading page
+    /// (`CLAIMDB_PAGE_CACHE_SECONDS`; zero turns the copies off). See `web::page_cache`.
+    pub page_cache_ttl: std::time::Duration,
 }
+
+/// Default age of a page copy served to anonymous readers.
+pub const DEFAULT_PAGE_CACHE_SECONDS: u64 = 2;
 
 impl Default for AppSettings {
     fn default() -> Self {
@@ -33,6 +39,7 @@ impl Default for AppSettings {
             bind: "127.0.0.1:8080".into(),
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             submit_requires_login: false,
+            page_cache_ttl: std::time::Duration::from_secs(DEFAULT_PAGE_CACHE_SECONDS),
         }
     }
 }

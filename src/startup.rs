@@ -38,6 +38,7 @@ impl Application {
                 .wrap(from_fn(hardening::render_plain_errors))
                 .wrap(from_fn(hardening::check_input))
                 .wrap(from_fn(hardening::unverified_sessions))
+                .wrap(from_fn(crate::web::page_cache::cache_pages))
                 .wrap(from_fn(crate::web::auth::session_layer))
                 .wrap(from_fn(crate::web::i18n::remember_lang))
                 .wrap(hardening::security_headers())

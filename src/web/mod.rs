@@ -19,6 +19,7 @@ pub mod home;
 pub mod i18n;
 pub mod lexicon;
 pub mod page;
+pub mod page_cache;
 pub mod review;
 pub mod search;
 pub mod sources;
@@ -34,6 +35,7 @@ use crate::db::{DbConn, DbPool};
 use crate::domain::auth::LoginLimiter;
 use crate::domain::extract::Extractor;
 pub use error::{ApiError, AppError, AppResult};
+use page_cache::PageCache;
 
 /// What every handler can reach.
 pub struct AppState {
@@ -45,6 +47,8 @@ pub struct AppState {
     /// Set when a connection could not be had and the pool held none at all: the database is
     /// down, and requests wait only [`WAIT_WHILE_DOWN`] for a connection until one succeeds.
     db_down: Arc<AtomicBool>,
+    /// Copies of reading pages for anonymous readers.
+    pub page_cache: PageCache,
 }
 
 /// How long a request waits for a connection while the database is known to be down (the pool
@@ -80,10 +84,11 @@ impl AppState {
     pub fn new(pool: DbPool, settings: AppSettings, extractor: Extractor) -> Self {
         AppState {
             pool,
-            settings,
             extractor: RwLock::new(Arc::new(extractor)),
             login_limiter: Mutex::new(LoginLimiter::default()),
             db_down: Arc::new(AtomicBool::new(false)),
+            page_cache: PageCache::new(settings.page_cache_ttl),
+            settings,
         }
     }
 
