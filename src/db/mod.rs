@@ -16,6 +16,7 @@ pub mod search;
 pub mod sources;
 pub mod testing;
 pub mod users;
+pub mod watch;
 
 use std::path::Path;
 
