@@ -24,8 +24,17 @@ rm -rf "$DATA_DIR"
 mkdir -p "$DATA_DIR"
 "$BIN" --data-dir "$DATA_DIR" db start >/dev/null
 
-# Every file has its own seed, so slices and fills are different articles and events.
-gen() { "$BIN" generate --articles "$1" --out "$WORK/$2.jsonl" --seed "$3" >/dev/null; }
+# Every file has its own seed, so slices and fills are different articles and events, and its
+# own period: the archive grows over time (the generator files 30 articles a day), each file
+# starting the day after the previous one's period ends, as new reports are about new events.
+START=${START:-2000-01-01}
+generated=0
+gen() { # articles, name, seed
+    local from
+    from=$(date -u -d "$START + $((generated / 30)) days" +%F)
+    "$BIN" generate --articles "$1" --out "$WORK/$2.jsonl" --seed "$3" --from "$from" >/dev/null
+    generated=$((generated + $1))
+}
 gen "$SLICE" slice0 100
 gen $((BASE - SLICE)) fill1 101
 gen "$SLICE" slice1 102

@@ -97,6 +97,10 @@ pub enum Command {
         out: PathBuf,
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// First day of the corpus (YYYY-MM-DD; default 2018-01-01). It covers one day per
+        /// 30 articles from there, so corpora meant to follow one another start where the last ended.
+        #[arg(long)]
+        from: Option<chrono::NaiveDate>,
     },
     /// Manage user accounts.
     User {
@@ -283,10 +287,16 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             articles,
             out,
             seed,
+            from,
         } => {
             let file = std::fs::File::create(&out)
                 .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", out.display()))?;
-            let written = crate::generate::generate(articles, seed, std::io::BufWriter::new(file))?;
+            let written = crate::generate::generate_from(
+                articles,
+                seed,
+                from.unwrap_or_else(crate::generate::default_start),
+                std::io::BufWriter::new(file),
+            )?;
             println!("wrote {written} articles to {}", out.display());
             Ok(ExitCode::SUCCESS)
         }

@@ -3,7 +3,15 @@
 //! Events happen in places drawn from the shipped gazetteer's localities; each event is reported by several outlets in
 //! Arabic and English, each article citing sources with figures that differ (so linking finds
 //! conflicts) and some revised in later versions of the same url. Bodies are padded with
-//! background paragraphs to realistic lengths (1–10 KB). The output depends only on the seed.
+//! background paragraphs to realistic lengths (1–10 KB). The output depends only on the seed
+//! and the start date.
+//!
+//! Time runs as in a real archive: a desk files about [`ARTICLES_PER_DAY`] article versions a
+//! day, so a bigger corpus covers a longer period from its start date instead of packing more
+//! reports into the same weeks. (An earlier generator spread every corpus over the same eight
+//! years, so each 10,000 more articles made every week's events denser and bigger, and an import
+//! slower for that reason alone.) Corpora meant to follow one another start where the previous
+//! one ends: [`period_days`].
 
 use std::io::{self, Write};
 
@@ -270,10 +278,34 @@ fn capitalise(s: &str) -> String {
     }
 }
 
-/// Writes `articles` lines of .jsonl (article versions) to `out`; returns how many.
-pub fn generate(articles: usize, seed: u64, mut out: impl Write) -> io::Result<usize> {
+/// Article versions a generated desk files per day (in both languages, all places together).
+pub const ARTICLES_PER_DAY: usize = 30;
+
+/// The first day of a corpus when none is given.
+pub fn default_start() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2018, 1, 1).unwrap_or_default()
+}
+
+/// Days a corpus of `articles` versions covers (events happen on one of them).
+pub fn period_days(articles: usize) -> i64 {
+    (articles / ARTICLES_PER_DAY).max(1) as i64
+}
+
+/// Writes `articles` lines of .jsonl (article versions) to `out`, starting on
+/// [`default_start`]; returns how many.
+pub fn generate(articles: usize, seed: u64, out: impl Write) -> io::Result<usize> {
+    generate_from(articles, seed, default_start(), out)
+}
+
+/// As [`generate`], with events from `start` on, over [`period_days`]`(articles)` days.
+pub fn generate_from(
+    articles: usize,
+    seed: u64,
+    start: NaiveDate,
+    mut out: impl Write,
+) -> io::Result<usize> {
     let mut rng = fastrand::Rng::with_seed(seed);
-    let start = NaiveDate::from_ymd_opt(2018, 1, 1).unwrap_or_default();
+    let days = period_days(articles);
     let mut written = 0;
     let mut event = 0usize;
     let places = places();
@@ -282,7 +314,7 @@ pub fn generate(articles: usize, seed: u64, mut out: impl Write) -> io::Result<u
         let place = pick(&mut rng, &places);
         let victims = pick(&mut rng, VICTIMS);
         let attack = rng.usize(..ATTACKS_EN.len());
-        let date = start + Duration::days(rng.i64(0..3000));
+        let date = start + Duration::days(rng.i64(0..days));
         // Each source has its own toll; sources disagree, and tolls rise over versions.
         let base = rng.i64(2..60);
         let tolls: Vec<(i64, i64)> = (0..SOURCES.len())
@@ -295,7 +327,12 @@ pub fn generate(articles: usize, seed: u64, mut out: impl Write) -> io::Result<u
             } else {
                 pick(&mut rng, OUTLETS_EN)
             };
-            let url = format!("https://{}.example/{event}-{written}", outlet.len());
+            // The seed and start are in the address: corpora generated to follow one another
+            // never revise each other's articles.
+            let url = format!(
+                "https://{}.example/{start}/{seed}/{event}-{written}",
+                outlet.len()
+            );
             let cited: Vec<usize> = (0..rng.usize(1..4))
                 .map(|_| rng.usize(..SOURCES.len()))
                 .collect();
@@ -338,6 +375,31 @@ mod tests {
         };
         assert_eq!(run(7), run(7));
         assert_ne!(run(7), run(8));
+    }
+
+    #[test]
+    fn a_bigger_corpus_covers_a_longer_period_from_its_start() {
+        let dates = |articles, start| {
+            let mut buf = Vec::new();
+            generate_from(articles, 5, start, &mut buf).unwrap();
+            std::str::from_utf8(&buf)
+                .unwrap()
+                .lines()
+                .map(|l| {
+                    let v: serde_json::Value = serde_json::from_str(l).unwrap();
+                    NaiveDate::parse_from_str(v["published"].as_str().unwrap(), "%Y-%m-%d").unwrap()
+                })
+                .collect::<Vec<_>>()
+        };
+        let start = NaiveDate::from_ymd_opt(2001, 3, 1).unwrap();
+        let small = dates(300, start);
+        let big = dates(3000, start);
+        let span = |d: &[NaiveDate]| (*d.iter().max().unwrap() - start).num_days();
+        assert!(small.iter().chain(&big).all(|d| *d >= start));
+        // Events fall within the period (a revision is published a day later at most).
+        assert!(span(&small) <= period_days(300) + 1, "{}", span(&small));
+        assert!(span(&big) <= period_days(3000) + 1);
+        assert!(span(&big) > 2 * period_days(300), "{}", span(&big));
     }
 
     #[test]
