@@ -418,8 +418,42 @@ fn server_args(paths: &ClusterPaths, options: &StartOptions) -> Vec<String> {
             args.push("-c".into());
             args.push(setting.into());
         }
+    } else {
+        for setting in archive_settings(memory_bytes()) {
+            args.push("-c".into());
+            args.push(setting);
+        }
     }
     args
+}
+
+/// Server settings for a kept archive, instead of PostgreSQL's defaults for a small machine.
+/// Why: at a few hundred thousand articles the indexes outgrow the default 128 MB of shared
+/// buffers, and backends spent their time writing out dirty pages themselves (seen in
+/// `pg_stat_bgwriter.buffers_backend`: 7 GB while importing 200,000 articles), while the
+/// default 1 GB of WAL forced a checkpoint every few minutes, each followed by a burst of
+/// full-page images. An eighth of the memory (between 128 MB and 2 GB) for shared buffers, a
+/// quarter-hour between checkpoints and compressed full-page images keep the import rate from
+/// falling as the archive grows. Durability is unchanged (fsync and full-page writes stay on).
+fn archive_settings(memory: Option<u64>) -> Vec<String> {
+    const MB: u64 = 1024 * 1024;
+    let shared_buffers = memory.map_or(128 * MB, |m| (m / 8).clamp(128 * MB, 2048 * MB));
+    vec![
+        format!("shared_buffers={}MB", shared_buffers / MB),
+        format!("effective_cache_size={}MB", (shared_buffers * 3) / MB),
+        "max_wal_size=8GB".into(),
+        "checkpoint_timeout=15min".into(),
+        "checkpoint_completion_target=0.9".into(),
+        "wal_compression=on".into(),
+    ]
+}
+
+/// The machine's memory, from /proc/meminfo (Linux); `None` elsewhere.
+fn memory_bytes() -> Option<u64> {
+    let meminfo = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = meminfo.lines().find(|l| l.starts_with("MemTotal:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
 }
 
 /// Quotes a string for a POSIX shell.
@@ -715,5 +749,21 @@ mod tests {
     fn a_folder_without_a_cluster_reports_not_initialised() {
         let dir = std::env::temp_dir().join(format!("claimdb-status-{}", std::process::id()));
         assert_eq!(status_of(&dir), ClusterStatus::NotInitialised);
+    }
+}
+
+#[cfg(test)]
+mod archive_settings_tests {
+    use super::archive_settings;
+
+    #[test]
+    fn shared_buffers_take_an_eighth_of_memory_within_bounds() {
+        const GB: u64 = 1024 * 1024 * 1024;
+        let buffers = |m| archive_settings(m)[0].clone();
+        assert_eq!(buffers(Some(24 * GB)), "shared_buffers=2048MB");
+        assert_eq!(buffers(Some(4 * GB)), "shared_buffers=512MB");
+        assert_eq!(buffers(Some(GB / 2)), "shared_buffers=128MB");
+        assert_eq!(buffers(None), "shared_buffers=128MB");
+        assert!(archive_settings(None).contains(&"wal_compression=on".to_string()));
     }
 }

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod embedded;
 pub mod events;
 pub mod export;
+pub mod feed;
 pub mod ingest;
 pub mod lexicon;
 pub mod lexicon_edit;
@@ -17,6 +18,7 @@ pub mod sources;
 pub mod testing;
 pub mod users;
 pub mod watch;
+pub mod watch_pages;
 
 use std::path::Path;
 

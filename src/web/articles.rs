@@ -208,6 +208,8 @@ pub struct ArticlePage {
     pub notice: Option<String>,
     /// The reviewer forms' choices and the article's history (`web::review`).
     pub review: super::review::ArticleReview,
+    /// The article's watch (issue 10), if it has one.
+    pub watch: Option<super::watches::ArticleWatchView>,
 }
 
 impl ArticlePage {
@@ -229,9 +231,16 @@ impl ArticlePage {
     pub fn notice_text(&self) -> Option<&str> {
         self.notice
             .as_deref()
-            .filter(|n| matches!(*n, "created" | "new_version" | "unchanged" | "duplicate"))
+            .filter(|n| {
+                matches!(
+                    *n,
+                    "created" | "new_version" | "unchanged" | "duplicate" | "watched" | "unwatched"
+                )
+            })
             .map(|n| match n {
                 "created" => self.ctx.t.get("article.notice_created"),
+                "watched" => self.ctx.t.get("watches.notice_watched"),
+                "unwatched" => self.ctx.t.get("watches.notice_unwatched"),
                 "new_version" => self.ctx.t.get("article.notice_new_version"),
                 "unchanged" => self.ctx.t.get("article.notice_unchanged"),
                 _ => self.ctx.t.get("article.notice_duplicate"),
@@ -337,14 +346,15 @@ pub async fn show_article(
     let result = async {
         let id = parse_id(&path)?;
         let number = parse_version(query.version.as_deref())?;
-        let (article, outlet, version, claims, versions, review) = state
+        let (article, outlet, version, claims, versions, review, watch) = state
             .with_conn(move |conn| {
                 let (article, outlet) = articles::find(conn, id)?;
                 let version = articles::version(conn, id, number)?;
                 let claims = articles::claims_of_version(conn, version.id)?;
                 let versions = articles::version_list(conn, id)?;
                 let review = super::review::article_review(conn, id)?;
-                Ok((article, outlet, version, claims, versions, review))
+                let watch = crate::db::watch_pages::of_article(conn, id)?;
+                Ok((article, outlet, version, claims, versions, review, watch))
             })
             .await?;
         let latest = versions.last().map(|v| v.0).unwrap_or(version.number);
@@ -366,6 +376,7 @@ pub async fn show_article(
                 .collect(),
             notice: query.notice.clone(),
             review,
+            watch: watch.map(super::watches::ArticleWatchView::from),
         })
     }
     .await;
@@ -417,7 +428,7 @@ impl DiffPage {
 }
 
 /// "killed · civilians · the White Helmets: at least 15", in the style of `describe_change`.
-fn claim_summary(c: &ExtractedClaim) -> String {
+pub fn claim_summary(c: &ExtractedClaim) -> String {
     let mut label = format!("{} · {}", c.measure.as_str(), c.group);
     if let Some(source) = &c.source {
         label.push_str(" · ");

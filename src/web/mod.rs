@@ -13,6 +13,7 @@ pub mod error;
 pub mod event_forms;
 pub mod events;
 pub mod exports;
+pub mod feed;
 pub mod hardening;
 pub mod health;
 pub mod home;
@@ -23,6 +24,7 @@ pub mod page_cache;
 pub mod review;
 pub mod search;
 pub mod sources;
+pub mod watches;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
@@ -231,6 +233,13 @@ pub fn configure(cfg: &mut web::ServiceConfig, max_body_bytes: usize) {
         web::get().to(claimreview::event_claimreview),
     )
     .route("/search", web::get().to(search::search_articles))
+    // Watch URLs (issue 10): the watched articles, the watch button, the feed of changes.
+    .route("/watches", web::get().to(watches::list_watches))
+    .route(
+        "/articles/{id}/watch",
+        web::post().to(watches::watch_article),
+    )
+    .route("/feeds/changes.atom", web::get().to(feed::changes_feed))
     .route("/login", web::get().to(auth::login_form))
     .route("/login", web::post().to(auth::login))
     .route("/logout", web::post().to(auth::logout))
