@@ -52,6 +52,16 @@ pub enum Command {
         /// Seconds an anonymous reader may be served a copy of a reading page (0: always fresh).
         #[arg(long, env = "CLAIMDB_PAGE_CACHE_SECONDS", default_value_t = DEFAULT_PAGE_CACHE_SECONDS)]
         page_cache_seconds: u64,
+        /// Do not re-fetch watched addresses in this process (also CLAIMDB_WATCH=false), e.g.
+        /// when a separate `claimdb watch` worker does.
+        #[arg(long)]
+        no_watch: bool,
+    },
+    /// Re-fetch watched addresses as they come due (a worker; several may run at once).
+    Watch {
+        /// Run what is due now, print a summary and exit (for cron and tests).
+        #[arg(long)]
+        once: bool,
     },
     /// Apply pending database migrations.
     Migrate,
@@ -230,6 +240,7 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             max_body_bytes,
             submit_requires_login,
             page_cache_seconds,
+            no_watch,
         } => {
             let database = open(&settings)?;
             let app_settings = AppSettings {
@@ -237,9 +248,22 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
                 max_body_bytes,
                 submit_requires_login,
                 page_cache_ttl: std::time::Duration::from_secs(page_cache_seconds),
+                fetch: crate::fetch::FetchSettings::from_env(),
+                watch: crate::watch::WatchSettings::from_env()?,
             };
+            let watching = !no_watch && watch_enabled_by_env();
             actix_web::rt::System::new().block_on(async {
                 let app = Application::build(&app_settings, database.pool.clone())?;
+                if watching {
+                    // Here rather than in `Application`, so the HTTP tests' apps do not watch.
+                    // Several servers may watch at once: they share the queue (SKIP LOCKED).
+                    let fetcher = crate::fetch::Fetcher::new(app_settings.fetch.clone())?;
+                    actix_web::rt::spawn(crate::watch::worker::run_forever(
+                        database.pool.clone(),
+                        fetcher,
+                        app_settings.watch.clone(),
+                    ));
+                }
                 tracing::info!(
                     port = app.port(),
                     "claimdb listening on {}",
@@ -259,6 +283,7 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("migrations are up to date ({pending} applied now)");
             Ok(ExitCode::SUCCESS)
         }
+        Command::Watch { once } => watch_command(&settings, once),
         Command::Db { action } => db_command(&settings, action),
         Command::Import {
             paths,
@@ -274,6 +299,7 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
                 DEFAULT_MAX_BODY_BYTES,
                 verbose,
                 jobs.map_or_else(crate::import::default_workers, usize::from),
+                &crate::fetch::FetchSettings::from_env(),
             )?;
             println!("{summary}");
             Ok(if summary.failed > 0 {
@@ -328,6 +354,39 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// `CLAIMDB_WATCH=false` (or 0, no, off) turns the watcher inside `serve` off.
+fn watch_enabled_by_env() -> bool {
+    std::env::var("CLAIMDB_WATCH").map_or(true, |v| {
+        !matches!(
+            v.trim().to_ascii_lowercase().as_str(),
+            "false" | "0" | "no" | "off"
+        )
+    })
+}
+
+/// `claimdb watch [--once]`: the watcher on its own.
+fn watch_command(settings: &DatabaseSettings, once: bool) -> anyhow::Result<ExitCode> {
+    let database = open(settings)?;
+    let watch_settings = crate::watch::WatchSettings::from_env()?;
+    let fetcher = crate::fetch::Fetcher::new(crate::fetch::FetchSettings::from_env())?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        if once {
+            let summary =
+                crate::watch::worker::run_once(&database.pool, &fetcher, &watch_settings).await?;
+            println!("{summary}");
+        } else {
+            tracing::info!("claimdb watch: re-fetching watched addresses as they come due");
+            crate::watch::worker::run_forever(database.pool.clone(), fetcher, watch_settings).await;
+        }
+        Ok::<(), anyhow::Error>(())
+    })?;
+    drop(database);
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `claimdb export`: a refused filter exits with 2 before the database is opened.

@@ -28,6 +28,11 @@ pub struct AppSettings {
     /// How long anonymous readers may be served a copy of a reading page
     /// (`CLAIMDB_PAGE_CACHE_SECONDS`; zero turns the copies off). See `web::page_cache`.
     pub page_cache_ttl: std::time::Duration,
+    /// How pages submitted by address are fetched (`CLAIMDB_FETCH_*`; tests allow their local
+    /// site here).
+    pub fetch: crate::fetch::FetchSettings,
+    /// How fetched addresses are watched afterwards (`CLAIMDB_WATCH_MAX_AGE_DAYS`).
+    pub watch: crate::watch::WatchSettings,
 }
 
 /// Default age of a page copy served to anonymous readers.
@@ -40,6 +45,8 @@ impl Default for AppSettings {
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             submit_requires_login: false,
             page_cache_ttl: std::time::Duration::from_secs(DEFAULT_PAGE_CACHE_SECONDS),
+            fetch: crate::fetch::FetchSettings::default(),
+            watch: crate::watch::WatchSettings::default(),
         }
     }
 }

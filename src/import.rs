@@ -177,6 +177,13 @@ pub fn default_workers() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 4))
 }
 
+/// A line with an address and no text: fetched after the texts are stored (see
+/// [`fetch_addresses`]).
+struct AddressItem {
+    label: String,
+    address: Result<submission::AddressSubmission, String>,
+}
+
 /// Imports every file; a bad item is reported and counted, never fatal to the import.
 ///
 /// A reader thread parses, validates and extracts (CPU work) and deals the items out to
@@ -193,8 +200,11 @@ pub fn run(
     max_text_bytes: usize,
     verbose: bool,
     workers: usize,
+    fetch: &crate::fetch::FetchSettings,
 ) -> io::Result<ImportSummary> {
     let files = collect_files(paths)?;
+    let addresses: std::sync::Mutex<Vec<AddressItem>> = std::sync::Mutex::new(Vec::new());
+    let addresses_found = &addresses;
     let total: u64 = files
         .iter()
         .filter_map(|f| fs::metadata(f).ok())
@@ -235,6 +245,17 @@ pub fn run(
         scope.spawn(move || {
             for file in &files {
                 let sent = read_file(file, &mut |label, bytes, raw| {
+                    if let Some(raw) = raw
+                        .as_ref()
+                        .ok()
+                        .filter(|raw| submission::is_by_address(raw))
+                    {
+                        let address = submission::validate_address(raw).map_err(|e| joined(&e));
+                        if let Ok(mut found) = addresses_found.lock() {
+                            found.push(AddressItem { label, address });
+                        }
+                        return true;
+                    }
                     let prepared = raw
                         .and_then(|raw| validated(&raw, max_text_bytes))
                         .map(|valid| ingest::prepare(valid, extractor));
@@ -260,8 +281,63 @@ pub fn run(
             progress.advance(done.bytes, &summary);
         }
     });
+    let addresses = addresses.into_inner().unwrap_or_else(|e| e.into_inner());
+    if !addresses.is_empty() {
+        fetch_addresses(pool, fetch, addresses, verbose, &progress, &mut summary)?;
+    }
     progress.finish();
     Ok(summary)
+}
+
+/// Fetches the addresses given without text, one by one, each stored through the ingest path
+/// and watched from then on (as from the form). A page that cannot be had now is reported as
+/// failed with its reason and kept as a watch, retried later; a refused address is not kept.
+fn fetch_addresses(
+    pool: &DbPool,
+    settings: &crate::fetch::FetchSettings,
+    addresses: Vec<AddressItem>,
+    verbose: bool,
+    progress: &Progress,
+    summary: &mut ImportSummary,
+) -> io::Result<()> {
+    use crate::watch::{self, AddressOutcome, WatchSettings};
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let fetcher = crate::fetch::Fetcher::new(settings.clone()).map_err(io::Error::other)?;
+    let watch_settings = WatchSettings::from_env().map_err(io::Error::other)?;
+    runtime.block_on(async {
+        let extractor = watch::worker::load_lexicons(pool)
+            .await
+            .map_err(io::Error::other)?;
+        for item in addresses {
+            let result = match item.address {
+                Err(why) => Err(why),
+                Ok(address) => match watch::submit_address(
+                    pool,
+                    &fetcher,
+                    extractor.clone(),
+                    &address,
+                    None,
+                    &watch_settings,
+                )
+                .await
+                {
+                    Err(e) => Err(e.to_string()),
+                    Ok(AddressOutcome::Refused(e)) => Err(format!("url: {e}")),
+                    Ok(AddressOutcome::Failed { checked, .. }) => Err(format!(
+                        "url: {} (kept as a watch; retried later)",
+                        checked.error.unwrap_or_default()
+                    )),
+                    Ok(AddressOutcome::Stored { checked, .. }) => checked
+                        .ingest
+                        .ok_or_else(|| "the page was stored without its ingest".to_string()),
+                },
+            };
+            record(&item.label, result, verbose, progress, summary);
+        }
+        Ok(())
+    })
 }
 
 /// The worker of an item: by url (so one url's versions stay in order), else by text.
@@ -315,13 +391,15 @@ fn read_file(
 }
 
 fn validated(raw: &RawSubmission, max_text_bytes: usize) -> Result<Submission, String> {
-    submission::validate(raw, max_text_bytes).map_err(|errors| {
-        errors
-            .iter()
-            .map(|e| format!("{}: {}", e.field.as_str(), e.message))
-            .collect::<Vec<_>>()
-            .join("; ")
-    })
+    submission::validate(raw, max_text_bytes).map_err(|errors| joined(&errors))
+}
+
+fn joined(errors: &[submission::FieldError]) -> String {
+    errors
+        .iter()
+        .map(|e| format!("{}: {}", e.field.as_str(), e.message))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 fn read_txt(file: &Path) -> Result<RawSubmission, String> {

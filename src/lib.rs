@@ -12,4 +12,5 @@ pub mod generate;
 pub mod import;
 pub mod startup;
 pub mod telemetry;
+pub mod watch;
 pub mod web;

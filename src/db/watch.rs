@@ -268,16 +268,25 @@ pub fn record_fetch(
     })
 }
 
-/// The fetches of a watch, newest first (without their HTML).
-pub fn fetches_of(
-    conn: &mut PgConnection,
-    watch_id: i64,
-) -> QueryResult<Vec<(i64, String, Option<i32>, Option<String>, Option<i64>)>> {
+/// One fetch as listed (without its HTML).
+#[derive(Debug, Clone, PartialEq, Queryable)]
+pub struct FetchSummary {
+    pub id: i64,
+    pub fetched_at: DateTime<Utc>,
+    pub outcome: String,
+    pub http_status: Option<i32>,
+    pub error: Option<String>,
+    pub article_version_id: Option<i64>,
+}
+
+/// The fetches of a watch, newest first.
+pub fn fetches_of(conn: &mut PgConnection, watch_id: i64) -> QueryResult<Vec<FetchSummary>> {
     fetches::table
         .filter(fetches::watch_id.eq(watch_id))
         .order(fetches::id.desc())
         .select((
             fetches::id,
+            fetches::fetched_at,
             fetches::outcome,
             fetches::http_status,
             fetches::error,

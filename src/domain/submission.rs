@@ -77,7 +77,7 @@ pub struct FieldError {
 }
 
 impl FieldError {
-    fn new(field: Field, code: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(field: Field, code: &'static str, message: impl Into<String>) -> Self {
         FieldError {
             field,
             code,
@@ -219,6 +219,101 @@ pub fn validate(raw: &RawSubmission, max_text_bytes: usize) -> Result<Submission
         published,
         lang,
     })
+}
+
+/// An address submitted for claimdb to fetch (a url and no text), validated; what the
+/// submitter typed beside it is used when the page does not say.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AddressSubmission {
+    pub url: String,
+    pub title: Option<String>,
+    pub outlet: Option<String>,
+    pub published: Option<DateTime<Utc>>,
+    pub lang: Option<String>,
+}
+
+/// Whether a submission is by address: an address and no text (pasted text always wins).
+pub fn is_by_address(raw: &RawSubmission) -> bool {
+    non_empty(&raw.url).is_some() && non_empty(&raw.text).is_none()
+}
+
+/// Checks the fields of a submission by address, every problem at once, with the same rules
+/// as [`validate`] (the article text, still to be fetched, is not asked for).
+pub fn validate_address(raw: &RawSubmission) -> Result<AddressSubmission, Vec<FieldError>> {
+    if non_empty(&raw.url).is_none() {
+        return Err(vec![FieldError::new(
+            Field::Url,
+            "fetch.url_required",
+            "an address (or the article text) is required",
+        )]);
+    }
+    // The same checks as a pasted article's, with a stand-in text that passes them.
+    let stand_in = RawSubmission {
+        text: Some("-".to_string()),
+        ..raw.clone()
+    };
+    let valid = validate(&stand_in, usize::MAX)?;
+    Ok(AddressSubmission {
+        url: valid.url.unwrap_or_default(),
+        title: non_empty(&raw.title).map(|_| valid.title),
+        outlet: valid.outlet,
+        published: valid.published,
+        lang: non_empty(&raw.lang).map(|_| valid.lang),
+    })
+}
+
+/// What a fetched page says about its article.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PageArticle<'a> {
+    pub title: &'a str,
+    pub text: &'a str,
+    pub site_name: Option<&'a str>,
+    pub published: Option<NaiveDate>,
+    /// As the page gives it (`en-GB`, `ar`, ...).
+    pub lang: Option<&'a str>,
+}
+
+/// The submission a fetched page makes: the page's text and title (the submitter's title when
+/// the page has none); the outlet and date the submitter gave, else the page's; the page's
+/// language, else the submitter's, else detected from the text. Validated like any submission
+/// (a page over the size limit is refused, never cut).
+pub fn page_submission(
+    address: &AddressSubmission,
+    page: &PageArticle,
+    max_text_bytes: usize,
+) -> Result<Submission, Vec<FieldError>> {
+    let title = Some(page.title.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|t| !t.is_empty())
+        .map(|t| truncate_chars(&t, MAX_TITLE_CHARS))
+        .or_else(|| address.title.clone());
+    let site_name = page
+        .site_name
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| truncate_chars(s, MAX_OUTLET_CHARS));
+    let raw = RawSubmission {
+        text: Some(page.text.to_string()),
+        title,
+        url: Some(address.url.clone()),
+        outlet: address.outlet.clone().or(site_name),
+        published: address
+            .published
+            .map(|d| d.to_rfc3339())
+            .or_else(|| page.published.map(|d| d.format("%Y-%m-%d").to_string())),
+        lang: page
+            .lang
+            .and_then(primary_language)
+            .or_else(|| address.lang.clone()),
+    };
+    validate(&raw, max_text_bytes)
+}
+
+/// The primary language of a tag such as `en-GB` or `ar_SY`, when it is a two- or
+/// three-letter code.
+pub fn primary_language(tag: &str) -> Option<String> {
+    let primary = tag.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+    ((2..=3).contains(&primary.len()) && primary.bytes().all(|b| b.is_ascii_lowercase()))
+        .then_some(primary)
 }
 
 /// The first non-empty line, which is the headline in a pasted article.
@@ -441,6 +536,104 @@ mod tests {
             text: Some(text.to_string()),
             ..RawSubmission::default()
         }
+    }
+
+    fn address(url: &str) -> AddressSubmission {
+        validate_address(&RawSubmission {
+            url: Some(url.to_string()),
+            ..RawSubmission::default()
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn a_url_without_text_is_a_submission_by_address_and_pasted_text_wins() {
+        let by_address = RawSubmission {
+            url: Some("https://example.com/a".into()),
+            text: Some("  ".into()),
+            ..RawSubmission::default()
+        };
+        assert!(is_by_address(&by_address));
+        let pasted = RawSubmission {
+            text: Some("Toll rises".into()),
+            ..by_address.clone()
+        };
+        assert!(!is_by_address(&pasted), "text given: no fetch");
+        assert!(!is_by_address(&RawSubmission::default()));
+    }
+
+    #[test]
+    fn an_address_submission_checks_its_fields_like_a_pasted_one() {
+        let errors = validate_address(&RawSubmission {
+            url: Some("ftp://example.com/x".into()),
+            published: Some("yesterday".into()),
+            ..RawSubmission::default()
+        })
+        .unwrap_err();
+        let fields: Vec<Field> = errors.iter().map(|e| e.field).collect();
+        assert_eq!(fields, vec![Field::Url, Field::Published]);
+        let valid = validate_address(&RawSubmission {
+            url: Some("https://Example.com/a#top".into()),
+            outlet: Some("  Levant   Wire ".into()),
+            ..RawSubmission::default()
+        })
+        .unwrap();
+        assert_eq!(valid.url, "https://example.com/a");
+        assert_eq!(valid.outlet.as_deref(), Some("Levant Wire"));
+        assert_eq!(
+            (valid.title, valid.lang),
+            (None, None),
+            "not typed: not made up"
+        );
+    }
+
+    #[test]
+    fn a_page_gives_text_title_outlet_date_and_language_unless_the_submitter_said() {
+        let page = PageArticle {
+            title: "  Toll rises\n to 19 ",
+            text: "Nineteen people were killed, at least 19 civilians.",
+            site_name: Some("Levant Wire"),
+            published: NaiveDate::from_ymd_opt(2026, 11, 3),
+            lang: Some("en-GB"),
+        };
+        let s = page_submission(&address("https://example.com/a"), &page, 10_000).unwrap();
+        assert_eq!(s.title, "Toll rises to 19");
+        assert_eq!(s.url.as_deref(), Some("https://example.com/a"));
+        assert_eq!(s.outlet.as_deref(), Some("Levant Wire"));
+        assert_eq!(s.published.unwrap().format("%F").to_string(), "2026-11-03");
+        assert_eq!(s.lang, "en");
+
+        let mut given = address("https://example.com/a");
+        given.outlet = Some("Wire (print)".into());
+        given.published = Some(parse_published("2026-11-02").unwrap());
+        let s = page_submission(&given, &page, 10_000).unwrap();
+        assert_eq!(s.outlet.as_deref(), Some("Wire (print)"));
+        assert_eq!(s.published.unwrap().format("%F").to_string(), "2026-11-02");
+    }
+
+    #[test]
+    fn a_page_without_a_language_is_detected_and_an_oversized_page_is_refused() {
+        let page = PageArticle {
+            title: "",
+            text: "قتل 15 مدنيا في قصف على البلدة، بحسب الدفاع المدني.",
+            ..PageArticle::default()
+        };
+        let s = page_submission(&address("https://example.com/a"), &page, 10_000).unwrap();
+        assert_eq!(s.lang, "ar");
+        assert!(
+            s.title.starts_with("قتل 15"),
+            "no page title: the first line"
+        );
+        let errors = page_submission(&address("https://example.com/a"), &page, 10).unwrap_err();
+        assert_eq!(errors[0].code, "validation.text_too_long");
+    }
+
+    #[test]
+    fn primary_languages_are_read_from_tags() {
+        assert_eq!(primary_language("en-GB").as_deref(), Some("en"));
+        assert_eq!(primary_language("AR_sy").as_deref(), Some("ar"));
+        assert_eq!(primary_language("english"), None);
+        assert_eq!(primary_language(""), None);
     }
 
     #[test]

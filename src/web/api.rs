@@ -81,6 +81,10 @@ pub async fn create_article(
     let body = &body.0 .0;
     // JSON cannot be posted cross-site without CORS, so no CSRF token is needed here.
     may_submit(&req, &state)?;
+    if submission::is_by_address(body) {
+        let user = current_user(&req).map(|u| u.id);
+        return Ok(super::by_address::create_article_json_by_address(&state, body, user).await?);
+    }
     let valid = match submission::validate(body, state.settings.max_body_bytes) {
         Ok(valid) => valid,
         Err(errors) => {

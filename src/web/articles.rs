@@ -106,7 +106,11 @@ pub async fn create_article(
     }
     let form = form.into_inner();
     let max_bytes = state.settings.max_body_bytes;
-    match submission::validate(&form.to_raw(), max_bytes) {
+    let raw = form.to_raw();
+    if submission::is_by_address(&raw) {
+        return super::by_address::create_article_by_address(ctx, &state, form, &raw).await;
+    }
+    match submission::validate(&raw, max_bytes) {
         Ok(valid) => {
             match ingest_submission(&state, valid, ctx.user.as_ref().map(|u| u.id)).await {
                 Ok(outcome) => see_other(article_location(&outcome)),
@@ -119,24 +123,35 @@ pub async fn create_article(
             } else {
                 StatusCode::UNPROCESSABLE_ENTITY
             };
-            let outlets = state
-                .with_conn(|conn| Ok(articles::outlet_names(conn)?))
-                .await
-                .unwrap_or_default();
-            let page = NewArticlePage {
-                ctx: ctx.clone(),
-                form,
-                errors,
-                outlets,
-                max_bytes,
-            };
-            match page.render() {
-                Ok(body) => HttpResponse::build(status)
-                    .content_type(header::ContentType::html())
-                    .body(body),
-                Err(e) => AppError::from(e).page(ctx),
-            }
+            form_with_errors(ctx, &state, form, errors, status).await
         }
+    }
+}
+
+/// The form again, with what was typed and the reason next to each refused field.
+pub async fn form_with_errors(
+    ctx: PageContext,
+    state: &AppState,
+    form: ArticleForm,
+    errors: Vec<FieldError>,
+    status: StatusCode,
+) -> HttpResponse {
+    let outlets = state
+        .with_conn(|conn| Ok(articles::outlet_names(conn)?))
+        .await
+        .unwrap_or_default();
+    let page = NewArticlePage {
+        ctx: ctx.clone(),
+        form,
+        errors,
+        outlets,
+        max_bytes: state.settings.max_body_bytes,
+    };
+    match page.render() {
+        Ok(body) => HttpResponse::build(status)
+            .content_type(header::ContentType::html())
+            .body(body),
+        Err(e) => AppError::from(e).page(ctx),
     }
 }
 
@@ -163,7 +178,7 @@ pub async fn ingest_submission(
         .await
 }
 
-fn article_location(outcome: &IngestOutcome) -> String {
+pub fn article_location(outcome: &IngestOutcome) -> String {
     let notice = match outcome.status {
         IngestStatus::NewArticle => "created",
         IngestStatus::NewVersion => "new_version",

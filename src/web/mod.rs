@@ -7,6 +7,7 @@ pub mod articles;
 pub mod assets;
 pub mod audit;
 pub mod auth;
+pub mod by_address;
 pub mod claimreview;
 pub mod conflicts;
 pub mod error;
@@ -51,6 +52,8 @@ pub struct AppState {
     db_down: Arc<AtomicBool>,
     /// Copies of reading pages for anonymous readers.
     pub page_cache: PageCache,
+    /// Fetches pages submitted by address; built on first use (see [`AppState::fetcher`]).
+    fetcher: Mutex<Option<Arc<crate::fetch::Fetcher>>>,
 }
 
 /// How long a request waits for a connection while the database is known to be down (the pool
@@ -90,6 +93,7 @@ impl AppState {
             login_limiter: Mutex::new(LoginLimiter::default()),
             db_down: Arc::new(AtomicBool::new(false)),
             page_cache: PageCache::new(settings.page_cache_ttl),
+            fetcher: Mutex::new(None),
             settings,
         }
     }
@@ -108,6 +112,20 @@ impl AppState {
             Ok(guard) => guard.clone(),
             Err(poisoned) => poisoned.into_inner().clone(),
         }
+    }
+
+    /// The HTTP client for pages submitted by address, with the settings' rules (one, shared).
+    pub fn fetcher(&self) -> Result<Arc<crate::fetch::Fetcher>, crate::fetch::FetchError> {
+        let mut slot = match self.fetcher.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        if let Some(fetcher) = slot.as_ref() {
+            return Ok(fetcher.clone());
+        }
+        let fetcher = Arc::new(crate::fetch::Fetcher::new(self.settings.fetch.clone())?);
+        *slot = Some(fetcher.clone());
+        Ok(fetcher)
     }
 
     /// Swaps in an extractor built from an edited lexicon.

@@ -15,5 +15,7 @@ mod json_api;
 mod review;
 mod scale_out;
 mod search;
+mod test_site;
 mod wadi;
+mod watch;
 mod watches_page;
