@@ -12,7 +12,7 @@ use claimdb::domain::extract::Extractor;
 use claimdb::domain::pipeline::read_claims;
 use claimdb::domain::{Measure, Qualifier};
 use claimdb::fetch::{
-    read_article, FetchError, FetchSettings, Fetched, FetchedPage, Fetcher, Validators,
+    read_article, FetchError, FetchSettings, Fetched, FetchedPage, Fetcher, ReadError, Validators,
 };
 use fetch::site::{TestSite, ETAG, LAST_MODIFIED};
 
@@ -214,6 +214,28 @@ async fn error_statuses_are_failures_worth_retrying() {
     let broken = fetch_error(&fetcher, &site.url("/broken")).await;
     assert_eq!(broken, FetchError::Status(500));
     assert!(!missing.is_permanent() && !broken.is_permanent());
+}
+
+#[tokio::test]
+async fn a_not_found_page_sent_as_a_success_has_no_article() {
+    let site = TestSite::start().await;
+    let page = fetch_page(&fetcher(local_settings()), &site.url("/soft-404")).await;
+    assert!(page.html.contains("Page not found"));
+    assert_eq!(
+        read_article(&page.html, &page.final_url),
+        Err(ReadError::NoArticle)
+    );
+}
+
+#[tokio::test]
+async fn a_name_that_does_not_resolve_is_a_dns_failure_worth_retrying() {
+    let settings = FetchSettings {
+        timeout: Duration::from_secs(10),
+        ..local_settings()
+    };
+    let error = fetch_error(&fetcher(settings), "http://claimdb-test.invalid/news").await;
+    assert_eq!(error, FetchError::Dns("claimdb-test.invalid".into()));
+    assert!(!error.is_permanent());
 }
 
 #[tokio::test]

@@ -12,6 +12,9 @@ use tokio::net::{TcpListener, TcpStream};
 
 pub const NEWS_PAGE: &str = include_str!("news_page.html");
 pub const ARABIC_PAGE: &str = include_str!("arabic_page.html");
+const NOT_FOUND_PAGE: &str = "<html><head><title>Page not found - Example News</title></head><body>\
+    <nav><a href=\"/\">Home</a> <a href=\"/world\">World</a></nav><h1>Page not found</h1>\
+    <p>Sorry, we could not find that page.</p><footer>\u{a9} 2024 Example News</footer></body></html>";
 pub const ETAG: &str = "\"v1-3f2a\"";
 pub const LAST_MODIFIED: &str = "Tue, 05 Mar 2024 10:00:00 GMT";
 
@@ -180,8 +183,18 @@ async fn serve(mut stream: TcpStream, addr: SocketAddr) {
             )
             .await
         }
+        // A "soft 404": the site's not-found page, sent as a success.
+        "/soft-404" => {
+            respond(
+                &mut stream,
+                200,
+                &[("Content-Type", html_utf8)],
+                NOT_FOUND_PAGE.as_bytes(),
+            )
+            .await
+        }
         _ => {
-            let body = b"<html><head><title>Page not found</title></head><body><h1>Page not found</h1></body></html>";
+            let body = NOT_FOUND_PAGE.as_bytes();
             respond(&mut stream, 404, &[("Content-Type", html_utf8)], body).await
         }
     };
