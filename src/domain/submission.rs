@@ -252,7 +252,20 @@ pub fn validate_address(raw: &RawSubmission) -> Result<AddressSubmission, Vec<Fi
         text: Some("-".to_string()),
         ..raw.clone()
     };
-    let valid = validate(&stand_in, usize::MAX)?;
+    let valid = validate(&stand_in, usize::MAX).map_err(|mut errors| {
+        // Neither a text nor a usable address: both are said.
+        if errors.iter().any(|e| e.field == Field::Url) {
+            errors.insert(
+                0,
+                FieldError::new(
+                    Field::Text,
+                    "validation.text_required",
+                    "the article text is required",
+                ),
+            );
+        }
+        errors
+    })?;
     Ok(AddressSubmission {
         url: valid.url.unwrap_or_default(),
         title: non_empty(&raw.title).map(|_| valid.title),
@@ -571,7 +584,11 @@ mod tests {
         })
         .unwrap_err();
         let fields: Vec<Field> = errors.iter().map(|e| e.field).collect();
-        assert_eq!(fields, vec![Field::Url, Field::Published]);
+        assert_eq!(
+            fields,
+            vec![Field::Text, Field::Url, Field::Published],
+            "no text and no usable address: both said"
+        );
         let valid = validate_address(&RawSubmission {
             url: Some("https://Example.com/a#top".into()),
             outlet: Some("  Levant   Wire ".into()),
