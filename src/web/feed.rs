@@ -135,7 +135,8 @@ pub fn conflict_entry(
             .clone()
             .or_else(|| m.outlet.clone())
             .unwrap_or_else(|| t.get("feed.unknown_source").to_string());
-        let line = format!("{question}: {figure} ({who})");
+        // The question is in the title; each line is one figure and who gave it.
+        let line = format!("{figure} ({who})");
         if !lines.contains(&line) {
             lines.push(line);
         }
@@ -370,6 +371,54 @@ mod tests {
             &[claim(2, 8, 15, "civilians")],
         );
         assert!(same.is_none());
+    }
+
+    #[test]
+    fn a_conflict_lists_each_disputed_figure_once_with_who_gave_it() {
+        let member = |id, value, source: Option<&str>, role: &str| ConflictMember {
+            fact_id: 4,
+            role: role.into(),
+            claim: Claim {
+                source_text: source.map(str::to_string),
+                ..claim(id, 1, value, "civilians")
+            },
+            outlet: Some("Levant Wire".into()),
+        };
+        let members = [
+            member(1, 12, Some("SOHR"), "disputed"),
+            member(2, 12, Some("SOHR"), "disputed"),
+            member(3, 15, None, "disputed"),
+            member(4, 40, Some("UN"), "explained"),
+        ];
+        let conflict = ConflictSummary {
+            fact_id: 4,
+            event_id: 2,
+            event_title: "Wadi al-Zein shelling".into(),
+            measure: "killed".into(),
+            group_key: "civilians".into(),
+            low: Some(12),
+            best: None,
+            high: Some(15),
+            status: "open".into(),
+            updated_at: at(7),
+            members: 4,
+        };
+        let entry = conflict_entry(
+            Lang::En.messages(),
+            &conflict,
+            &members.iter().collect::<Vec<_>>(),
+        );
+        assert_eq!(
+            entry.title,
+            "Conflict: Wadi al-Zein shelling — killed · civilians"
+        );
+        assert_eq!(
+            entry.lines,
+            ["12 (SOHR)", "15 (Levant Wire)", "status: open"],
+            "the explained figure is not a disagreement"
+        );
+        assert_eq!(entry.id, "tag:claimdb,2026:conflict/4");
+        assert_eq!(entry.updated, at(7));
     }
 
     #[test]

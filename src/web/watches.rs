@@ -158,6 +158,12 @@ impl WatchRow {
         }
     }
 
+    /// Only http(s) addresses are links: a stored `javascript:` address stays text.
+    pub fn url_is_web(&self) -> bool {
+        let lower = self.url.trim_start().to_ascii_lowercase();
+        lower.starts_with("https://") || lower.starts_with("http://")
+    }
+
     pub fn title_dir(&self) -> &'static str {
         if is_rtl(&self.language) {
             "rtl"

@@ -419,3 +419,24 @@ async fn the_article_page_shows_a_failing_watch_and_its_error() {
             || page.contains("connection refused &lt;i&gt;")
     );
 }
+
+#[tokio::test]
+async fn only_web_addresses_are_links() {
+    let app = spawn_app().await;
+    {
+        let mut conn = app.pool.get().unwrap();
+        diesel::insert_into(watches::table)
+            .values(vec![
+                watches::url.eq("javascript:alert(1)"),
+                watches::url.eq("https://fine.example/story"),
+            ])
+            .execute(&mut conn)
+            .unwrap();
+    }
+
+    let (_, page) = html(&app, "/watches").await;
+
+    assert!(page.contains("javascript:alert(1)"), "shown as text");
+    assert!(!page.contains(r#"href="javascript:"#), "never as a link");
+    assert!(page.contains(r#"href="https://fine.example/story""#));
+}
