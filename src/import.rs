@@ -283,7 +283,19 @@ pub fn run(
     });
     let addresses = addresses.into_inner().unwrap_or_else(|e| e.into_inner());
     if !addresses.is_empty() {
-        fetch_addresses(pool, fetch, addresses, verbose, &progress, &mut summary)?;
+        let watch_settings = crate::watch::WatchSettings {
+            max_text_bytes,
+            ..crate::watch::WatchSettings::from_env().map_err(io::Error::other)?
+        };
+        fetch_addresses(
+            pool,
+            fetch,
+            &watch_settings,
+            addresses,
+            verbose,
+            &progress,
+            &mut summary,
+        )?;
     }
     progress.finish();
     Ok(summary)
@@ -295,17 +307,17 @@ pub fn run(
 fn fetch_addresses(
     pool: &DbPool,
     settings: &crate::fetch::FetchSettings,
+    watch_settings: &crate::watch::WatchSettings,
     addresses: Vec<AddressItem>,
     verbose: bool,
     progress: &Progress,
     summary: &mut ImportSummary,
 ) -> io::Result<()> {
-    use crate::watch::{self, AddressOutcome, WatchSettings};
+    use crate::watch::{self, AddressOutcome};
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
     let fetcher = crate::fetch::Fetcher::new(settings.clone()).map_err(io::Error::other)?;
-    let watch_settings = WatchSettings::from_env().map_err(io::Error::other)?;
     runtime.block_on(async {
         let extractor = watch::worker::load_lexicons(pool)
             .await
@@ -319,7 +331,7 @@ fn fetch_addresses(
                     extractor.clone(),
                     &address,
                     None,
-                    &watch_settings,
+                    watch_settings,
                 )
                 .await
                 {

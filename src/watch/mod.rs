@@ -403,8 +403,13 @@ pub async fn run_due(
     settings: &WatchSettings,
 ) -> Result<Summary, WatchError> {
     let mut summary = Summary::default();
+    let limit = settings.batch.max(1);
+    // The batch is fetched one watch after another: the lease must outlast every fetch of it
+    // timing out, or another worker would take the last watches while this one still works.
+    let per_watch = Duration::from_std(fetcher.settings().timeout).unwrap_or(Duration::minutes(1))
+        + Duration::seconds(30);
+    let lease = settings.lease.max(per_watch * limit as i32);
     loop {
-        let (limit, lease) = (settings.batch.max(1), settings.lease);
         let due = with_conn(pool, move |conn| Ok(queue::lease_due(conn, limit, lease)?)).await?;
         if due.is_empty() {
             return Ok(summary);
