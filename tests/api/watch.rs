@@ -440,3 +440,61 @@ async fn the_form_refuses_a_private_address_in_arabic_too() {
     assert!(page.contains("لا يمكن جلب هذا العنوان"), "the Arabic reason");
     assert_eq!(count(&app, "SELECT count(*) AS n FROM watches"), 0);
 }
+
+#[tokio::test]
+async fn a_watch_past_its_maximum_age_is_checked_a_last_time_then_stops() {
+    let site = spawn_site(15);
+    let app = app_allowing_loopback().await;
+    submit(&app, &site, "/news/story").await;
+    let url = site.url("/news/story");
+    {
+        let mut conn = app.pool.get().unwrap();
+        diesel::sql_query(
+            "UPDATE watches SET created_at = now() - interval '15 days', next_check_at = now()",
+        )
+        .execute(&mut conn)
+        .unwrap();
+    }
+
+    let summary = run_due_once(&app.pool).await;
+
+    assert_eq!(summary.unchanged, 1, "{summary}");
+    let watch = watch_of(&app, &url).unwrap();
+    assert!(!watch.active, "older than 14 days: no longer re-fetched");
+    make_all_due(&app);
+    assert_eq!(
+        run_due_once(&app.pool).await.checked,
+        0,
+        "a stopped watch is not due"
+    );
+    assert_eq!(site.hits("/news/story"), 2);
+}
+
+#[tokio::test]
+async fn the_same_address_submitted_again_is_fetched_again_without_a_second_watch() {
+    let site = spawn_site(15);
+    let app = app_allowing_loopback().await;
+    let (first, body) = submit(&app, &site, "/news/story").await;
+    assert_eq!(first, 201, "{body}");
+
+    let (again, body) = submit(&app, &site, "/news/story").await;
+
+    assert_eq!(again, 200, "{body}");
+    assert_eq!(body["status"], "unchanged");
+    assert_eq!(body["version"], 1);
+    assert_eq!(count(&app, "SELECT count(*) AS n FROM watches"), 1);
+    assert_eq!(count(&app, "SELECT count(*) AS n FROM article_versions"), 1);
+    // Pasted text still wins over the address: no fetch.
+    let response = app
+        .post_article_json(&serde_json::json!({
+            "url": site.url("/news/story"),
+            "text": "Shelling kills 21\n\nAt least 21 civilians were killed in Wadi al-Zein.",
+        }))
+        .await;
+    assert_eq!(response.status(), 201);
+    assert_eq!(
+        site.hits("/news/story"),
+        2,
+        "the pasted version was not fetched"
+    );
+}
