@@ -68,6 +68,13 @@ pub struct Prepared {
     place_locks: Vec<String>,
 }
 
+impl Prepared {
+    /// The sorted keys of the places whose linking this article waits for.
+    pub fn place_locks(&self) -> &[String] {
+        &self.place_locks
+    }
+}
+
 /// Reads `submission` for storing.
 pub fn prepare(submission: Submission, extractor: &Extractor) -> Prepared {
     let claims = read_claims(extractor, &submission.text);
