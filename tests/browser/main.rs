@@ -85,14 +85,19 @@ async fn story(b: &Browser, base: &str) -> Step {
         unlabelled.as_array().is_some_and(Vec::is_empty),
         "fields without a label: {unlabelled}"
     );
-    // An empty submission: the error is tied to the field.
+    // An empty submission (neither a text nor an address to fetch it from): the server's
+    // error is tied to the text field.
     b.click(Locator::Css("form.stacked button[type=submit]"))
         .await?;
-    let still_on_form = b.path().await? == "/articles/new";
-    if !still_on_form {
-        // The browser let an empty `required` textarea through? It must not.
-        anyhow::bail!("an empty form was submitted");
-    }
+    b.wait_until("the text error", || async {
+        Ok(b.count(Locator::Css("#text-error")).await? == 1)
+    })
+    .await?;
+    let invalid = b.attr(Locator::Css("#text"), "aria-invalid").await?;
+    ensure!(
+        invalid.as_deref() == Some("true"),
+        "an empty text should be marked invalid, aria-invalid={invalid:?}"
+    );
     b.fill("#text", AR_SEED).await?;
     b.fill("#outlet", "صحيفة عربية (المقال المؤسس)").await?;
     // A date the server refuses: the form comes back with the text kept and the error tied to
