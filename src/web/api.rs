@@ -10,8 +10,9 @@ use super::auth::current_user;
 use super::hardening::JsonObject;
 use super::{ApiError, AppError, AppState};
 use crate::db::articles;
+use crate::db::ingest::IngestOutcome;
 use crate::db::models::{Article, ArticleVersion, Claim};
-use crate::domain::submission::{self, RawSubmission};
+use crate::domain::submission::{self, FieldError, RawSubmission};
 
 /// A JSON body that cannot be read: 413 when too large, 415 when not JSON, 400 when malformed.
 pub fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
@@ -93,29 +94,42 @@ pub async fn create_article(
             } else {
                 StatusCode::UNPROCESSABLE_ENTITY
             };
-            return Ok(HttpResponse::build(status).json(serde_json::json!({
-                "error": {
-                    "status": status.as_u16(),
-                    "message": "the article is not valid",
-                    "fields": errors,
-                }
-            })));
+            return Ok(invalid_submission(status, &errors));
         }
     };
     let user = current_user(&req).map(|u| u.id);
     let outcome = ingest_submission(&state, valid, user).await?;
+    let (status, answer) = stored_answer(&outcome);
+    Ok(HttpResponse::build(status).json(answer))
+}
+
+/// A refused submission: its status and each field's reason.
+pub(super) fn invalid_submission(status: StatusCode, errors: &[FieldError]) -> HttpResponse {
+    HttpResponse::build(status).json(serde_json::json!({
+        "error": {
+            "status": status.as_u16(),
+            "message": "the article is not valid",
+            "fields": errors,
+        }
+    }))
+}
+
+/// The answer to a stored submission (pasted or fetched): 201 with what was created, or 200 when
+/// the text was already stored.
+pub(super) fn stored_answer(outcome: &IngestOutcome) -> (StatusCode, serde_json::Value) {
     let status = if outcome.status.created() {
         StatusCode::CREATED
     } else {
         StatusCode::OK
     };
-    Ok(HttpResponse::build(status).json(serde_json::json!({
+    let answer = serde_json::json!({
         "article_id": outcome.article_id,
         "version": outcome.version,
         "created": outcome.status.created(),
         "status": outcome.status,
         "claims": outcome.claims,
-    })))
+    });
+    (status, answer)
 }
 
 fn article_json(

@@ -5,6 +5,7 @@
 use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
 
+use super::api::{invalid_submission, stored_answer};
 use super::articles::{article_location, form_with_errors, ArticleForm};
 use super::page::PageContext;
 use super::{see_other, AppError, AppResult, AppState};
@@ -96,13 +97,18 @@ pub async fn create_article_json_by_address(
 ) -> AppResult<HttpResponse> {
     let address = match submission::validate_address(raw) {
         Ok(address) => address,
-        Err(errors) => return Ok(invalid(StatusCode::UNPROCESSABLE_ENTITY, errors)),
+        Err(errors) => {
+            return Ok(invalid_submission(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &errors,
+            ))
+        }
     };
     let (watch, checked) = match submit_by_address(state, &address, submitted_by).await? {
         AddressOutcome::Refused(e) => {
-            return Ok(invalid(
+            return Ok(invalid_submission(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                vec![refused_field(&e)],
+                &[refused_field(&e)],
             ))
         }
         AddressOutcome::Failed { watch, checked } => {
@@ -123,30 +129,10 @@ pub async fn create_article_json_by_address(
     let outcome = checked
         .ingest
         .ok_or_else(|| AppError::Unexpected(anyhow::anyhow!("a stored page without its ingest")))?;
-    let status = if outcome.status.created() {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
-    };
-    Ok(HttpResponse::build(status).json(serde_json::json!({
-        "article_id": outcome.article_id,
-        "version": outcome.version,
-        "created": outcome.status.created(),
-        "status": outcome.status,
-        "claims": outcome.claims,
-        "fetched": true,
-        "watch": watch_json(&watch),
-    })))
-}
-
-fn invalid(status: StatusCode, errors: Vec<FieldError>) -> HttpResponse {
-    HttpResponse::build(status).json(serde_json::json!({
-        "error": {
-            "status": status.as_u16(),
-            "message": "the article is not valid",
-            "fields": errors,
-        }
-    }))
+    let (status, mut answer) = stored_answer(&outcome);
+    answer["fetched"] = true.into();
+    answer["watch"] = watch_json(&watch);
+    Ok(HttpResponse::build(status).json(answer))
 }
 
 fn watch_json(watch: &crate::db::watch::Watch) -> serde_json::Value {
