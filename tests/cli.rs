@@ -3,6 +3,10 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+#[path = "support/serve.rs"]
+mod serve;
+use serve::{free_port, wait_until_healthy, Running};
+
 struct DataDir(PathBuf);
 
 impl DataDir {
@@ -135,18 +139,6 @@ fn user_add_reads_the_password_from_stdin_and_refuses_duplicates() {
 // ---------------------------------------------------------------------------------------------
 // Crashes and shutdowns: what was acknowledged is stored whole, what was not leaves no trace.
 // ---------------------------------------------------------------------------------------------
-
-/// A claimdb process killed (SIGKILL) when the test ends early, so that none outlives it.
-struct Running(std::process::Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        if let Ok(None) = self.0.try_wait() {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
-        }
-    }
-}
 
 /// The connection URL of database `name` on a data directory's cluster (wherever it was placed).
 fn cluster_url(data_dir: &Path, name: &str) -> String {
@@ -430,14 +422,6 @@ fn long_report(tag: usize, bytes: usize) -> String {
     text
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_under_load_leaves_every_acknowledged_submission_whole_and_nothing_half_written() {
     use std::process::Stdio;
@@ -465,20 +449,7 @@ async fn sigterm_under_load_leaves_every_acknowledged_submission_whole_and_nothi
         .timeout(Duration::from_secs(60))
         .build()
         .unwrap();
-    let start = Instant::now();
-    loop {
-        if let Ok(r) = client.get(format!("{base}/healthz")).send().await {
-            if r.status().is_success() {
-                break;
-            }
-        }
-        assert!(server.0.try_wait().unwrap().is_none(), "serve ended");
-        assert!(
-            start.elapsed() < Duration::from_secs(30),
-            "serve never answered"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    wait_until_healthy(&mut server, &base, Duration::from_secs(30)).await;
 
     let (done_tx, mut done_rx) = tokio::sync::mpsc::unbounded_channel::<()>();
     // The bodies are ready before the first is sent, so that they all go out at once.

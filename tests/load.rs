@@ -20,6 +20,10 @@ use serde_json::json;
 
 use claimdb::db::schema::{article_versions, articles, claims};
 
+#[path = "support/serve.rs"]
+mod serve;
+use serve::{free_port, wait_until_healthy, Running};
+
 /// Places from the gazetteer, so that reports link into events and figures conflict.
 const PLACES: [(&str, &str); 4] = [
     ("Maarat al-Numan", "Idlib"),
@@ -53,25 +57,6 @@ fn report(tag: usize, place: usize) -> String {
          Report number {tag} of the load test: the market had reopened only weeks earlier, and \
          traders said the stalls had drawn crowds from the surrounding villages since dawn."
     )
-}
-
-struct Server(std::process::Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        if let Ok(None) = self.0.try_wait() {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
-        }
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 #[derive(Default)]
@@ -277,7 +262,7 @@ async fn sixty_four_connections_reading_and_submitting_lose_nothing_and_fail_not
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
     let log_path = std::env::temp_dir().join(format!("claimdb-load-{port}.log"));
-    let mut server = Server(
+    let mut server = Running(
         Command::new(env!("CARGO_BIN_EXE_claimdb"))
             .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
             .env("DATABASE_URL", &database_url)
@@ -287,21 +272,8 @@ async fn sixty_four_connections_reading_and_submitting_lose_nothing_and_fail_not
             .spawn()
             .expect("cannot run claimdb serve"),
     );
+    wait_until_healthy(&mut server, &base, Duration::from_secs(60)).await;
     let client = reqwest::Client::new();
-    let started = Instant::now();
-    loop {
-        if let Ok(r) = client.get(format!("{base}/healthz")).send().await {
-            if r.status().is_success() {
-                break;
-            }
-        }
-        assert!(server.0.try_wait().unwrap().is_none(), "serve ended");
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "serve never answered"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
 
     // Seed: every shared address once (each outlet its own), so there are events, conflicts and
     // articles to read from the first second.
