@@ -105,37 +105,6 @@ pub fn list(
         .load(conn)
 }
 
-/// What the article page says about the article's watch.
-#[derive(Debug, Clone, Queryable)]
-pub struct ArticleWatch {
-    pub id: i64,
-    pub url: String,
-    pub active: bool,
-    pub next_check_at: DateTime<Utc>,
-    pub last_checked_at: Option<DateTime<Utc>>,
-    pub last_changed_at: Option<DateTime<Utc>>,
-    pub failures: i32,
-    pub last_error: Option<String>,
-}
-
-/// The watch of an article, if it has one (active or stopped).
-pub fn of_article(conn: &mut PgConnection, article_id: i64) -> QueryResult<Option<ArticleWatch>> {
-    watches::table
-        .filter(watches::article_id.eq(article_id))
-        .select((
-            watches::id,
-            watches::url,
-            watches::active,
-            watches::next_check_at,
-            watches::last_checked_at,
-            watches::last_changed_at,
-            watches::failures,
-            watches::last_error,
-        ))
-        .first(conn)
-        .optional()
-}
-
 /// One fetch of a watched address, for the watch's history.
 #[derive(Debug, Clone, Queryable)]
 pub struct FetchSummary {

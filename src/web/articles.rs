@@ -368,7 +368,7 @@ pub async fn show_article(
                 let claims = articles::claims_of_version(conn, version.id)?;
                 let versions = articles::version_list(conn, id)?;
                 let review = super::review::article_review(conn, id)?;
-                let watch = crate::db::watch_pages::of_article(conn, id)?;
+                let watch = crate::db::watch::find_by_article(conn, id)?;
                 Ok((article, outlet, version, claims, versions, review, watch))
             })
             .await?;

@@ -16,7 +16,7 @@ use super::i18n::Messages;
 use super::page::PageContext;
 use super::{see_other, AppError, AppResult, AppState};
 use crate::db::watch_pages::{
-    self, ArticleWatch, FetchSummary, WatchCounts, WatchFilter, WatchOrder, WatchSummary,
+    self, FetchSummary, WatchCounts, WatchFilter, WatchOrder, WatchSummary,
 };
 use crate::db::{articles, audit, watch, DbConn};
 use crate::domain::language::is_rtl;
@@ -288,8 +288,8 @@ pub struct ArticleWatchView {
     pub last_error: Option<String>,
 }
 
-impl From<ArticleWatch> for ArticleWatchView {
-    fn from(w: ArticleWatch) -> Self {
+impl From<watch::Watch> for ArticleWatchView {
+    fn from(w: watch::Watch) -> Self {
         ArticleWatchView {
             active: w.active,
             last_checked: when_opt(w.last_checked_at),
