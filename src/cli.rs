@@ -291,10 +291,11 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             jobs,
         } => {
             let database = open(&settings)?;
-            let extractor = db::lexicon::load_extractor(&mut *database.pool.get()?)?;
+            // The place names reviewers edited link imported articles too.
+            let extractor = db::lexicon_edit::load_lexicons(&mut *database.pool.get()?)?;
             let summary = crate::import::run(
                 &database.pool,
-                &extractor,
+                std::sync::Arc::new(extractor),
                 &paths,
                 DEFAULT_MAX_BODY_BYTES,
                 verbose,

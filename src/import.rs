@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::fs;
 use std::io::{self, BufRead, BufReader, IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
+use std::sync::{mpsc, Arc};
 
 use diesel::PgConnection;
 
@@ -196,7 +196,7 @@ struct AddressItem {
 /// itself.
 pub fn run(
     pool: &DbPool,
-    extractor: &Extractor,
+    extractor: Arc<Extractor>,
     paths: &[PathBuf],
     max_text_bytes: usize,
     verbose: bool,
@@ -206,6 +206,7 @@ pub fn run(
     let files = collect_files(paths)?;
     let addresses: std::sync::Mutex<Vec<AddressItem>> = std::sync::Mutex::new(Vec::new());
     let addresses_found = &addresses;
+    let reader_extractor: &Extractor = &extractor;
     let total: u64 = files
         .iter()
         .filter_map(|f| fs::metadata(f).ok())
@@ -260,7 +261,7 @@ pub fn run(
                     }
                     let prepared = raw
                         .and_then(|raw| validated(&raw, max_text_bytes))
-                        .map(|valid| ingest::prepare(valid, extractor));
+                        .map(|valid| ingest::prepare(valid, reader_extractor));
                     let worker = match &prepared {
                         Ok(p) => router.route(p),
                         Err(_) => 0,
@@ -291,12 +292,11 @@ pub fn run(
         };
         fetch_addresses(
             pool,
+            extractor,
             fetch,
             &watch_settings,
             addresses,
-            verbose,
-            &progress,
-            &mut summary,
+            &mut |label, result| record(label, result, verbose, &progress, &mut summary),
         )?;
     }
     progress.finish();
@@ -308,12 +308,11 @@ pub fn run(
 /// failed with its reason and kept as a watch, retried later; a refused address is not kept.
 fn fetch_addresses(
     pool: &DbPool,
+    extractor: Arc<Extractor>,
     settings: &crate::fetch::FetchSettings,
     watch_settings: &crate::watch::WatchSettings,
     addresses: Vec<AddressItem>,
-    verbose: bool,
-    progress: &Progress,
-    summary: &mut ImportSummary,
+    record_item: &mut dyn FnMut(&str, Result<IngestOutcome, String>),
 ) -> io::Result<()> {
     use crate::watch::{self, AddressOutcome};
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -321,9 +320,6 @@ fn fetch_addresses(
         .build()?;
     let fetcher = crate::fetch::Fetcher::new(settings.clone()).map_err(io::Error::other)?;
     runtime.block_on(async {
-        let extractor = watch::worker::load_lexicons(pool)
-            .await
-            .map_err(io::Error::other)?;
         for item in addresses {
             let result = match item.address {
                 Err(why) => Err(why),
@@ -348,7 +344,7 @@ fn fetch_addresses(
                         .ok_or_else(|| "the page was stored without its ingest".to_string()),
                 },
             };
-            record(&item.label, result, verbose, progress, summary);
+            record_item(&item.label, result);
         }
         Ok(())
     })

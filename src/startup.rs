@@ -9,7 +9,7 @@ use actix_web::{App, HttpServer};
 use tracing_actix_web::TracingLogger;
 
 use crate::config::AppSettings;
-use crate::db::{lexicon, DbPool};
+use crate::db::DbPool;
 use crate::web::{configure, hardening, AppState};
 
 pub struct Application {
@@ -20,14 +20,7 @@ pub struct Application {
 impl Application {
     /// Binds `settings.bind` and prepares the server; nothing is served until `run_until_stopped`.
     pub fn build(settings: &AppSettings, pool: DbPool) -> anyhow::Result<Self> {
-        let extractor = {
-            let mut conn = pool.get()?;
-            // The linker's gazetteer is the (editable) place alias table's.
-            crate::db::linking::replace_gazetteer(crate::db::lexicon_edit::load_gazetteer(
-                &mut conn,
-            )?);
-            lexicon::load_extractor(&mut conn)?
-        };
+        let extractor = crate::db::lexicon_edit::load_lexicons(&mut *pool.get()?)?;
         let listener = TcpListener::bind(&settings.bind)?;
         let port = listener.local_addr()?.port();
         let state = Data::new(AppState::new(pool, settings.clone(), extractor));

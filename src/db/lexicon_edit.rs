@@ -306,6 +306,16 @@ pub fn places_from_rows(rows: &[PlaceRow]) -> Vec<Place> {
     places
 }
 
+/// The lexicons as the database has them now, reviewers' edits included: installs the stored
+/// gazetteer for linking and returns an extractor reading the stored subject lexicon. Whatever
+/// extracts and links (the server, the import, the watcher) starts from this.
+pub fn load_lexicons(
+    conn: &mut PgConnection,
+) -> Result<crate::domain::extract::Extractor, EditError> {
+    crate::db::linking::replace_gazetteer(load_gazetteer(conn)?);
+    Ok(super::lexicon::load_extractor(conn)?)
+}
+
 /// The gazetteer as stored (seeding the table first if needed).
 pub fn load_gazetteer(conn: &mut PgConnection) -> Result<Gazetteer, EditError> {
     seed_place_aliases(conn)?;

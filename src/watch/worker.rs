@@ -16,10 +16,9 @@ pub const IDLE: Duration = Duration::from_secs(30);
 /// edited the lexicons since the last round).
 pub async fn load_lexicons(pool: &DbPool) -> Result<Arc<Extractor>, WatchError> {
     super::with_conn(pool, |conn| {
-        let gazetteer = crate::db::lexicon_edit::load_gazetteer(conn)
-            .map_err(|e| WatchError::Task(format!("cannot load the place names: {e}")))?;
-        crate::db::linking::replace_gazetteer(gazetteer);
-        Ok(Arc::new(crate::db::lexicon::load_extractor(conn)?))
+        let extractor = crate::db::lexicon_edit::load_lexicons(conn)
+            .map_err(|e| WatchError::Task(format!("cannot load the lexicons: {e}")))?;
+        Ok(Arc::new(extractor))
     })
     .await
 }
