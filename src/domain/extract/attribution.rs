@@ -12,6 +12,8 @@ pub(crate) struct Marker {
     pub tok: usize,
     pub sent: usize,
     pub source: Option<String>,
+    /// The source is named at this marker, not carried over from an earlier one.
+    pub named: bool,
 }
 
 /// Punctuation that may sit inside a name: apostrophes, brackets, quotes.
@@ -62,7 +64,18 @@ fn back_segment(
             break;
         }
         if blocks_np(doc, k, nums) {
-            return None;
+            // "… 80,052 reported injured the country's disaster agency said": a name that
+            // opens with an article or a capital right after the figure's clause.
+            let opens_name = j < end
+                && (doc.has(j, |x| x == Kind::Function)
+                    || doc
+                        .t
+                        .raw(j)
+                        .chars()
+                        .next()
+                        .is_some_and(|c| c.is_uppercase()));
+            return (!loose && opens_name && doc.has(k, |x| matches!(x, Kind::Measure(_))))
+                .then_some((j, false));
         }
         if is_appositive(doc, k) && (k == start || is_comma(doc, k - 1)) {
             return Some((k, true));
@@ -90,6 +103,15 @@ fn trim_np(doc: &Doc, r: Range<usize>) -> Option<Range<usize>> {
     while a < b && doc.is_punct(b - 1) && !matches!(doc.t.raw(b - 1), ")" | "»" | "”" | "\"") {
         b -= 1;
     }
+    // An opening quote mark whose closing one lies outside the span is not part of the name.
+    let opens = |i: usize| matches!(doc.t.raw(i), "«" | "“" | "\"");
+    let closes = |i: usize| matches!(doc.t.raw(i), "»" | "”" | "\"");
+    if a < b && opens(a) && !(a + 1..b).any(closes) {
+        a += 1;
+    }
+    if a < b && closes(b - 1) && !(a..b - 1).any(opens) {
+        b -= 1;
+    }
     if a >= b {
         return None;
     }
@@ -111,6 +133,22 @@ fn trim_np(doc: &Doc, r: Range<usize>) -> Option<Range<usize>> {
     Some(a..b)
 }
 
+/// Every word in `a..b` is capitalised (a person's or an organisation's name), and there are
+/// one to four of them.
+fn is_name(doc: &Doc, a: usize, b: usize) -> bool {
+    let words = (a..b).filter(|&i| doc.is_word(i)).count();
+    (1..=4).contains(&words)
+        && (a..b).all(|i| {
+            !doc.is_word(i)
+                || doc
+                    .t
+                    .raw(i)
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_uppercase())
+        })
+}
+
 /// The name before a verb: "the Ministry of Local Administration said", "X, a monitor, said".
 fn backward_np(doc: &Doc, verb: usize, sent: &Range<usize>, nums: &[bool]) -> Option<Range<usize>> {
     let mut j = verb;
@@ -126,7 +164,9 @@ fn backward_np(doc: &Doc, verb: usize, sent: &Range<usize>, nums: &[bool]) -> Op
     let comma_skipped = j > sent.start && is_comma(doc, j - 1);
     let end = if comma_skipped { j - 1 } else { j };
     let (seg, appositive) = back_segment(doc, end, sent.start, nums, comma_skipped)?;
-    if comma_skipped && !appositive {
+    // "…, Fahrettin Koca, ha annunciato": a name closing an appositive chain may be followed by
+    // a comma; any other segment before a comma is a clause of its own.
+    if comma_skipped && !appositive && !is_name(doc, seg, end) {
         return None;
     }
     if appositive && seg > sent.start && is_comma(doc, seg - 1) {
@@ -150,6 +190,22 @@ fn forward_np(
         a += doc
             .find(a, |k| matches!(k, Kind::Attr(_) | Kind::Aux))
             .map_or(1, |m| m.len as usize);
+    }
+    // "according to the latest toll from the ministry", "selon un nouveau bilan du ministère":
+    // a report noun names no one; its source follows the next "of/from" word ([tolls] of).
+    if let Some(r) = (a..(a + 4).min(sent.end))
+        .find(|&k| doc.has(k, |x| matches!(x, Kind::Measure(_) | Kind::TollNoun)))
+        .and_then(|k| {
+            (k + 1..(k + 4).min(sent.end))
+                .take_while(|&j| !nums[j] && !(doc.is_punct(j) && !inner_punct(doc, j)))
+                .find(|&j| doc.has(j, |x| x == Kind::SourceOf))
+        })
+        .filter(|&j| (a..j).all(|k| !nums[k]))
+    {
+        let (np, via) = forward_np(doc, r + 1, sent, nums);
+        if np.is_some() {
+            return (np, via);
+        }
     }
     let mut j = a;
     let mut via = None;
@@ -245,6 +301,7 @@ pub(crate) fn resolve_markers(doc: &Doc, nums: &[bool]) -> Vec<Marker> {
                     .or_else(|| backward_np(doc, i, sent, nums)),
                 AttrKind::Participle => None,
             };
+            let named = np.is_some();
             let source = match np {
                 Some(r) => Some(doc.span_text(r.start, r.end).to_string()),
                 None => match kind {
@@ -264,6 +321,7 @@ pub(crate) fn resolve_markers(doc: &Doc, nums: &[bool]) -> Vec<Marker> {
                 tok: i,
                 sent: si,
                 source,
+                named,
             });
             i = after;
         }

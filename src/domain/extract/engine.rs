@@ -3,7 +3,7 @@
 use super::attribution::{resolve_markers, Marker};
 use super::doc::Doc;
 use super::lexicon::{Kind, Lexicon, NounClass};
-use super::measures::{find_cue, Cue};
+use super::measures::{find_cue, toll_before, toll_subject_measure, Cue};
 use super::numbers::{find_numbers, NumExpr};
 use super::subjects::SubjectMatcher;
 use crate::domain::claim::{ExtractedClaim, Measure, Qualifier, UNKNOWN_GROUP};
@@ -114,6 +114,28 @@ fn scan_noun_phrase(
     np
 }
 
+/// A qualifier after the figure, right after it or after its noun ("237 people at least",
+/// "170 قتيلا على الأقل"), in the same clause.
+fn qualifier_after(doc: &Doc, nums: &[bool], e: usize, sent: &Range<usize>) -> Option<Qualifier> {
+    let mut k = e;
+    while k < sent.end && k <= e + 2 {
+        if let Some(Kind::QualAfter(q)) = doc
+            .find(k, |k| matches!(k, Kind::QualAfter(_)))
+            .map(|m| m.kind)
+        {
+            return Some(q);
+        }
+        if nums[k]
+            || !doc.is_word(k)
+            || doc.has(k, |k| matches!(k, Kind::Stop | Kind::Clause | Kind::Conj))
+        {
+            return None;
+        }
+        k += 1;
+    }
+    None
+}
+
 fn context_group(doc: &Doc, lx: &Lexicon) -> Option<String> {
     let mut counts = vec![(0usize, false); lx.context_groups.len()];
     for i in 0..doc.len() {
@@ -141,9 +163,34 @@ fn source_for(doc: &Doc, markers: &Markers, sent: usize, at: usize) -> Option<St
         .iter()
         .take_while(|m| m.sent == sent)
         .filter(|m| m.source.is_some())
-        .min_by_key(|m| m.tok.abs_diff(at));
+        // A marker naming its source beats one that carries an earlier source over.
+        .min_by_key(|m| (!m.named, m.tok.abs_diff(at)));
     if let Some(m) = here {
         return m.source.clone();
+    }
+    // Inside a quotation of several sentences, the speaker is named after it closes ('"… 38
+    // people died at the station. …," the governor said') or just before it opens.
+    if let Some(q) = markers.quotes.iter().find(|q| q.contains(&at)) {
+        let after = markers.list.partition_point(|m| m.tok < q.end);
+        let close_sent = doc
+            .t
+            .sents
+            .partition_point(|r| r.end <= q.end.saturating_sub(1));
+        if let Some(m) = markers.list[after..]
+            .iter()
+            .take_while(|m| m.sent <= close_sent + 1 && m.tok <= q.end + 12)
+            .find(|m| m.source.is_some())
+        {
+            return m.source.clone();
+        }
+        let before = markers.list.partition_point(|m| m.tok < q.start);
+        if let Some(m) = before
+            .checked_sub(1)
+            .map(|b| &markers.list[b])
+            .filter(|m| m.tok + 12 >= q.start && doc.t.toks[m.tok].line == doc.t.toks[at].line)
+        {
+            return m.source.clone();
+        }
     }
     let line = doc.t.toks[at].line;
     let prev = markers.last_sourced_before[first]?;
@@ -153,14 +200,49 @@ fn source_for(doc: &Doc, markers: &Markers, sent: usize, at: usize) -> Option<St
         .flatten()
 }
 
-/// Markers in text order, with the last marker naming a source before each position.
+/// Markers in text order, with the last marker naming a source before each position, and the
+/// quotations (token ranges inside their quote marks) that span more than one sentence.
 struct Markers {
     list: Vec<Marker>,
     last_sourced_before: Vec<Option<usize>>,
+    quotes: Vec<Range<usize>>,
+}
+
+/// Quotations that run over a sentence boundary, within one paragraph: “…”, «…», "…".
+fn long_quotes(doc: &Doc) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut open: Option<(usize, char)> = None;
+    let sent_of = |i: usize| doc.t.sents.partition_point(|r| r.end <= i);
+    for i in 0..doc.len() {
+        if let Some((o, _)) = open {
+            if doc.t.toks[i].line != doc.t.toks[o].line {
+                open = None;
+            }
+        }
+        if !doc.is_punct(i) {
+            continue;
+        }
+        let Some(c) = doc.t.raw(i).chars().next() else {
+            continue;
+        };
+        match (open, c) {
+            (None, '“' | '«' | '"') => open = Some((i, c)),
+            (Some((o, oc)), '”' | '»' | '"')
+                if matches!((oc, c), ('“', '”') | ('«', '»') | ('"', '"')) =>
+            {
+                if sent_of(o + 1) != sent_of(i.saturating_sub(1)) {
+                    out.push(o + 1..i);
+                }
+                open = None;
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 impl Markers {
-    fn new(list: Vec<Marker>) -> Self {
+    fn new(doc: &Doc, list: Vec<Marker>) -> Self {
         let mut last_sourced_before = Vec::with_capacity(list.len() + 1);
         let mut last = None;
         for (i, m) in list.iter().enumerate() {
@@ -173,6 +255,7 @@ impl Markers {
         Markers {
             list,
             last_sourced_before,
+            quotes: long_quotes(doc),
         }
     }
 }
@@ -232,7 +315,7 @@ pub(crate) fn extract(lx: &Lexicon, subj: &SubjectMatcher, text: &str) -> Vec<Ex
             *s = si;
         }
     }
-    let markers = Markers::new(resolve_markers(&doc, &nums));
+    let markers = Markers::new(&doc, resolve_markers(&doc, &nums));
     let context = context_group(&doc, lx);
     let mut drafts: Vec<Draft> = Vec::new();
     let mut fwd_parents: Vec<(usize, usize)> = Vec::new();
@@ -259,12 +342,13 @@ pub(crate) fn extract(lx: &Lexicon, subj: &SubjectMatcher, text: &str) -> Vec<Ex
             _ => (x.s, Qualifier::Exact),
         };
         if qualifier == Qualifier::Exact {
-            if let Some(Kind::QualAfter(q)) = doc
-                .find(x.e, |k| matches!(k, Kind::QualAfter(_)))
-                .map(|m| m.kind)
-            {
+            if let Some(q) = qualifier_after(&doc, &nums, x.e, &srange) {
                 qualifier = q;
             }
+        }
+        let toll = toll_before(&doc, lead, &srange);
+        if toll.is_some_and(|(_, over)| over) && qualifier == Qualifier::Exact {
+            qualifier = Qualifier::AtLeast;
         }
         let part_before = doc
             .ending_at(lead, |k| k == Kind::PartBefore)
@@ -318,6 +402,34 @@ pub(crate) fn extract(lx: &Lexicon, subj: &SubjectMatcher, text: &str) -> Vec<Ex
             Cue::Found { measure, .. } => Some(measure),
             _ => None,
         };
+        let np = scan_noun_phrase(
+            &doc,
+            lx,
+            subj,
+            if x.dual { x.s } else { x.e },
+            &srange,
+            &nums,
+            if x.dual { x.s } else { usize::MAX },
+        );
+        // A bare figure, or one of people or of a measure noun, may take its measure from a
+        // toll predicate's subject ("the death toll … has risen to 158"); a figure of other
+        // things may not ("brought to 3 hospitals").
+        let counts_people = np.alias.is_some()
+            || np.measure_noun
+            || matches!(np.head, None | Some(Some(NounClass::Generic)));
+        let toll_measure = toll
+            .filter(|_| counts_people && !matches!(own, Cue::Found { dist: 0..=1, .. }))
+            .and_then(|(verb, _)| toll_subject_measure(&doc, &nums, verb, &srange));
+        // Ellipsis: a bare figure in a breakdown counts what the figure before it in the
+        // sentence counted ("stands at 5,273, with 2,326 in government areas and 2,950 in …").
+        let elided = (own == Cue::Nothing && np.head.is_none() && np.alias.is_none() && !x.dual)
+            .then(|| {
+                drafts
+                    .last()
+                    .filter(|d| d.sent == sent && d.expr.is_some())
+                    .map(|d| d.claim.measure)
+            })
+            .flatten();
         let measure: Option<Measure> =
             if let (true, Some(p)) = (part_before && coord_parent.is_none(), parent) {
                 Some(drafts[p].claim.measure)
@@ -342,22 +454,32 @@ pub(crate) fn extract(lx: &Lexicon, subj: &SubjectMatcher, text: &str) -> Vec<Ex
                 }
             } else if coord_measure.is_some() {
                 coord_measure
+            } else if toll_measure.is_some() {
+                toll_measure
             } else if own == Cue::Neutral {
                 None
             } else {
-                own_measure
+                own_measure.or(elided)
             };
         let Some(measure) = measure else { continue };
+        // The object of a preposition that names other things ("killed in 3 villages",
+        // "taken to 3 hospitals") is not a count of the measure; things are counted only as
+        // destroyed.
+        let after_preposition = lead > srange.start
+            && doc.has(lead - 1, |k| k == Kind::Stop)
+            && !doc.has(lead - 1, |k| {
+                matches!(k, Kind::Conj | Kind::Aux | Kind::Clause)
+            });
+        if after_preposition
+            && measure != Measure::Destroyed
+            && np.head == Some(None)
+            && np.alias.is_none()
+            && !np.measure_noun
+            && parent.is_none()
+        {
+            continue;
+        }
 
-        let np = scan_noun_phrase(
-            &doc,
-            lx,
-            subj,
-            if x.dual { x.s } else { x.e },
-            &srange,
-            &nums,
-            if x.dual { x.s } else { usize::MAX },
-        );
         let parent_group = parent.map(|p| drafts[p].claim.group.clone());
         let prev_in_sentence = drafts
             .last()

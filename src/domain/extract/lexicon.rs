@@ -111,6 +111,21 @@ pub(crate) struct SyntaxSection {
     discourse: Words,
 }
 
+/// Toll predicates: the verb that links a toll's subject to its figure ("the death toll has
+/// risen to 158", "حصيلة … بلغت 90", "le bilan s'élève à 52"), so the measure is read from the
+/// subject, however long; `over` verbs also say the figure is a floor ("surpassed 25,000").
+/// `nouns` are toll subjects that name no measure of their own ("the total was 113", "la
+/// cifra era de 30"): they count what the text counted last.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub(crate) struct TollSection {
+    to: Words,
+    over: Words,
+    nouns: Words,
+    /// The words that name who gave a toll after its noun ("a new toll *from* the ministry").
+    of: Words,
+}
+
 /// One language file.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -136,6 +151,8 @@ pub(crate) struct LanguageFile {
     filters: FilterSection,
     #[serde(default)]
     syntax: SyntaxSection,
+    #[serde(default)]
+    tolls: TollSection,
     /// Event words that make a group the default for unnamed people ("rally" → protesters).
     #[serde(default)]
     context: BTreeMap<String, Words>,
@@ -209,6 +226,12 @@ pub(crate) enum Kind {
     Aux,
     Discourse,
     Context(u16),
+    /// A toll predicate before a figure ("has risen to"); `true` for "surpassed".
+    TollVerb(bool),
+    /// A toll subject naming no measure ("the total").
+    TollNoun,
+    /// "from", "du", "من": who gave a toll follows.
+    SourceOf,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -356,6 +379,11 @@ impl Lexicon {
         self.add_all(&s.pronouns, Kind::Pronoun);
         self.add_all(&s.aux, Kind::Aux);
         self.add_all(&s.discourse, Kind::Discourse);
+        let t = &l.tolls;
+        self.add_all(&t.to, Kind::TollVerb(false));
+        self.add_all(&t.over, Kind::TollVerb(true));
+        self.add_all(&t.nouns, Kind::TollNoun);
+        self.add_all(&t.of, Kind::SourceOf);
         for (group, words) in &l.context {
             let gi = match self.context_groups.iter().position(|g| g == group) {
                 Some(i) => i,
@@ -398,7 +426,23 @@ impl Lexicon {
             let Some(list) = self.index.get(&w[off..]) else {
                 continue;
             };
+            // With the definite article a number word is a name or an ordinal ("الإثنين"
+            // Monday, "الثلاثة"), and a dual ending is a plural's ("المسعفين").
+            let article = w[..off].ends_with("ال") || w[..off].ends_with("لل");
             'phrases: for p in list {
+                if article
+                    && matches!(
+                        p.kind,
+                        Kind::Value(_)
+                            | Kind::TeenBase(_)
+                            | Kind::TeenSuffix
+                            | Kind::Mult(_)
+                            | Kind::PluralMult(_)
+                            | Kind::Dual
+                    )
+                {
+                    continue;
+                }
                 for (k, want) in p.rest.iter().enumerate() {
                     let j = i + 1 + k;
                     if j >= t.len() || t.norm(j) != &**want || t.toks[j].line != tk.line {

@@ -87,3 +87,68 @@ pub(crate) fn find_cue(
         (None, None) => Cue::Nothing,
     }
 }
+
+/// How far back a toll predicate's subject is looked for: a subject may carry long modifiers
+/// ("the number of people killed following Monday's earthquakes in Turkey and Syria has
+/// reached"), but stays in its sentence.
+const TOLL_SUBJECT: usize = 24;
+/// How far back a measure-less toll subject ("the total was") looks for what was counted,
+/// across sentences of the same paragraph.
+const TOLL_ANTECEDENT: usize = 40;
+
+/// A toll predicate just before a figure (its lead): where the predicate starts, and whether
+/// it says the figure was passed ("surpassed 25,000") rather than reached. An article may sit
+/// between them ("supera le 23mila", "ultrapassa os 12 mil").
+pub(crate) fn toll_before(doc: &Doc, lead: usize, sent: &Range<usize>) -> Option<(usize, bool)> {
+    let verb_at = |end: usize| {
+        doc.ending_at(end, |k| matches!(k, Kind::TollVerb(_)))
+            .filter(|(j, _)| *j >= sent.start)
+            .and_then(|(j, m)| match m.kind {
+                Kind::TollVerb(over) => Some((j, over)),
+                _ => None,
+            })
+    };
+    verb_at(lead).or_else(|| {
+        (lead > sent.start && doc.has(lead - 1, |k| k == Kind::Function))
+            .then(|| verb_at(lead - 1))
+            .flatten()
+    })
+}
+
+/// The measure of a toll predicate starting at `verb`: the nearest measure word of its
+/// subject, in the same sentence and not past another figure; for a subject that names no
+/// measure ("the total", "la cifra") the nearest measure word before it in its paragraph.
+pub(crate) fn toll_subject_measure(
+    doc: &Doc,
+    nums: &[bool],
+    verb: usize,
+    sent: &Range<usize>,
+) -> Option<Measure> {
+    let measure_at = |k: usize| {
+        doc.at(k)
+            .iter()
+            .filter(|m| matches!(m.kind, Kind::Measure(_)) && k + m.len as usize <= verb)
+            .max_by_key(|m| m.len)
+            .and_then(|m| match m.kind {
+                Kind::Measure(me) => Some(me),
+                _ => None,
+            })
+    };
+    let lo = sent.start.max(verb.saturating_sub(TOLL_SUBJECT));
+    for k in (lo..verb).rev() {
+        if nums[k] {
+            return None;
+        }
+        if let Some(me) = measure_at(k) {
+            return Some(me);
+        }
+        if doc.has(k, |x| x == Kind::TollNoun) {
+            let line = doc.t.toks[k].line;
+            return (k.saturating_sub(TOLL_ANTECEDENT)..k)
+                .rev()
+                .take_while(|&j| doc.t.toks[j].line == line)
+                .find_map(measure_at);
+        }
+    }
+    None
+}

@@ -117,6 +117,24 @@ pub(crate) fn clitic_variants(w: &str, out: &mut Vec<(usize, bool)>) {
     if let Some(r) = strip_prefix_chars(w, &PREP) {
         out.push((w.len() - r.len(), false));
     }
+    // The definite article, alone or after those clitics ("الإصابات", "والجرحى", "بالقتلى";
+    // "لل" is li + al): lexicon entries are listed without it. Only words of three letters or
+    // more remain, so "الى" stays itself.
+    let n = out.len();
+    for v in 0..n {
+        let (off, conj) = out[v];
+        let rest = &w[off..];
+        let stripped = rest.strip_prefix("ال").or_else(|| {
+            (off > 0 && rest.starts_with('ل'))
+                .then(|| rest.strip_prefix("ل"))
+                .flatten()
+        });
+        if let Some(r) = stripped {
+            if r.chars().count() >= 3 && !out.contains(&(w.len() - r.len(), conj)) {
+                out.push((w.len() - r.len(), conj));
+            }
+        }
+    }
 }
 
 /// Light stem of a folded word used to match subject aliases and noun classes: no definite

@@ -132,7 +132,9 @@ pub(crate) fn tokenize(text: &str) -> Tokens<'_> {
                 }
                 break;
             }
-            glued = char_at(i).is_some_and(|d| d.is_alphabetic());
+            // "F16", "3k" are codes; Arabic script after digits is a missing space ("150حالة").
+            glued = char_at(i)
+                .is_some_and(|d| d.is_alphabetic() && !('\u{0600}'..='\u{06FF}').contains(&d));
             kind = TokKind::Num;
         } else if is_word_char(c) {
             i += cl;

@@ -1,0 +1,179 @@
+//! Rules that read a figure's measure, qualifier and source from beyond the words beside it:
+//! toll predicates, breakdowns, qualifiers after the noun, Arabic articles, quotations and
+//! report nouns. Each rule is checked in several languages and phrasings.
+
+use super::*;
+use crate::domain::claim::{Measure, Qualifier};
+
+fn claims(text: &str) -> Vec<ExtractedClaim> {
+    Extractor::with_default_lexicons().extract(text)
+}
+
+/// The one claim of `value` in `text`.
+fn claim_of(text: &str, value: i64) -> ExtractedClaim {
+    let found: Vec<_> = claims(text)
+        .into_iter()
+        .filter(|c| c.value == value)
+        .collect();
+    assert_eq!(
+        found.len(),
+        1,
+        "one claim of {value} in {text:?}: {found:?}"
+    );
+    found.into_iter().next().unwrap_or_else(|| unreachable!())
+}
+
+#[test]
+fn a_toll_predicate_takes_its_measure_from_a_long_subject() {
+    let cases = [
+        ("The death toll from Tuesday's explosion at the city's port has risen to 158.", 158, Measure::Killed, Qualifier::Exact),
+        ("The number of people injured in the storms across the northern provinces stands at 5,273.", 5273, Measure::Wounded, Qualifier::Exact),
+        ("The number of people killed after the earthquakes in the two countries has reached at least 23,831.", 23831, Measure::Killed, Qualifier::AtLeast),
+        ("The death toll following the floods in the southern valleys has surpassed 25,000.", 25000, Measure::Killed, Qualifier::AtLeast),
+        ("Le nombre de morts dans les villages touchés par le séisme de lundi s'élève à 1.498.", 1498, Measure::Killed, Qualifier::Exact),
+        ("El número de heridos en los barrios afectados por el terremoto del lunes asciende a 320.", 320, Measure::Wounded, Qualifier::Exact),
+        ("Il numero dei feriti nelle zone colpite dal terremoto di lunedì mattina ha superato i 400.", 400, Measure::Wounded, Qualifier::AtLeast),
+        ("O número de desalojados nas cidades atingidas pelas cheias da semana passada ultrapassa os 900.", 900, Measure::Displaced, Qualifier::AtLeast),
+        ("ارتفع عدد القتلى في المدن التي ضربها الزلزال فجر الإثنين إلى 2921.", 2921, Measure::Killed, Qualifier::Exact),
+    ];
+    for (text, value, measure, qualifier) in cases {
+        let c = claim_of(text, value);
+        assert_eq!((c.measure, c.qualifier), (measure, qualifier), "{text}");
+    }
+}
+
+#[test]
+fn a_toll_predicate_does_not_make_a_count_of_other_things() {
+    let text =
+        "The death toll in the region rose to 12, and the wounded were taken to 3 hospitals.";
+    assert!(
+        claims(text).iter().all(|c| c.value != 3),
+        "{:?}",
+        claims(text)
+    );
+}
+
+#[test]
+fn a_toll_subject_without_a_measure_counts_what_was_counted_before() {
+    let text = "Reports differ on how many people died in the attack. A television channel reported that the total was 113.";
+    assert_eq!(claim_of(text, 113).measure, Measure::Killed);
+    let text = "El gobernador dijo que 39 personas murieron. Las autoridades habían calculado antes que la cifra era de unas 30 personas.";
+    let c = claim_of(text, 30);
+    assert_eq!(
+        (c.measure, c.qualifier),
+        (Measure::Killed, Qualifier::Approx)
+    );
+}
+
+#[test]
+fn a_bare_figure_in_a_breakdown_counts_what_the_figure_before_it_counted() {
+    let text = "The number of injured people across the region stands at 5,273, with 2,326 in government-held areas and 2,950 in the rebel-held areas.";
+    for v in [5273, 2326, 2950] {
+        assert_eq!(claim_of(text, v).measure, Measure::Wounded, "{v}");
+    }
+    // A figure of other things is not part of the breakdown.
+    let text = "At least 40 people were killed in 3 villages.";
+    assert!(
+        claims(text).iter().all(|c| c.value != 3),
+        "{:?}",
+        claims(text)
+    );
+}
+
+#[test]
+fn a_qualifier_may_follow_the_noun_of_the_figure() {
+    for (text, value) in [
+        ("وفي سوريا قتل 237 شخصا على الأقل في الزلزال.", 237),
+        (
+            "At least 3 people were hurt and 12 people died at least.",
+            12,
+        ),
+    ] {
+        assert_eq!(
+            claim_of(text, value).qualifier,
+            Qualifier::AtLeast,
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn arabic_measure_nouns_are_read_with_the_definite_article() {
+    for (text, value, measure) in [
+        ("وبلغ عدد الإصابات 150 في المدينة.", 150, Measure::Wounded),
+        (
+            "وسجلت المستشفيات الوفيات 40 حتى المساء.",
+            40,
+            Measure::Killed,
+        ),
+    ] {
+        assert_eq!(claim_of(text, value).measure, measure, "{text}");
+    }
+    // With the article a number word is a day or an ordinal, never a figure.
+    let text = "قتل 5 أشخاص يوم الإثنين وأصيب المسعفين.";
+    assert!(
+        claims(text).iter().all(|c| c.value != 2),
+        "{:?}",
+        claims(text)
+    );
+}
+
+#[test]
+fn digits_glued_to_an_arabic_word_are_a_figure() {
+    let c = claim_of("وبلغ عدد الجرحى 150حالة.", 150);
+    assert_eq!(c.measure, Measure::Wounded);
+    // A Latin letter after digits is a code or an abbreviation, not a figure.
+    assert!(claims("Some 300k people fled.")
+        .iter()
+        .all(|c| c.value != 300));
+}
+
+#[test]
+fn a_quotation_of_several_sentences_is_attributed_to_its_speaker() {
+    let text = "\"Some 12 of them died in the hospital. Some 38 people died right at the station. They must be punished,\" the regional governor said.";
+    for v in [12, 38] {
+        assert_eq!(
+            claim_of(text, v).source.as_deref(),
+            Some("the regional governor"),
+            "{v}"
+        );
+    }
+    let text = "Le maire a déclaré : « Onze personnes sont mortes. Au moins 40 personnes ont été blessées. »";
+    assert_eq!(claim_of(text, 40).source.as_deref(), Some("Le maire"));
+}
+
+#[test]
+fn a_report_noun_after_according_to_names_no_one() {
+    for (text, value, source) in [
+        (
+            "Le séisme a fait 158 morts, selon un nouveau bilan samedi du ministère de la Santé.",
+            158,
+            "ministère de la Santé",
+        ),
+        (
+            "El sismo dejó 40 muertos, según un balance del Ministerio de Salud.",
+            40,
+            "Ministerio de Salud",
+        ),
+        (
+            "The quake killed 70 people, according to a new toll from the health ministry.",
+            70,
+            "the health ministry",
+        ),
+    ] {
+        assert_eq!(
+            claim_of(text, value).source.as_deref(),
+            Some(source),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn a_source_named_at_a_marker_beats_one_carried_over() {
+    let text = "The quake killed 300 people, according to authorities.\nIn the north, the toll rose to 200 with 800 reported injured the regional disaster agency said on Friday.";
+    assert_eq!(
+        claim_of(text, 800).source.as_deref(),
+        Some("the regional disaster agency")
+    );
+}
