@@ -438,21 +438,38 @@ fn extract_command(file: &std::path::Path, json: bool) -> anyhow::Result<ExitCod
     let text = String::from_utf8(bytes)
         .map_err(|_| anyhow::anyhow!("{} is not valid UTF-8 text", file.display()))?;
     let claims = crate::domain::pipeline::read_claims(&Extractor::with_default_lexicons(), &text);
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    let written = write_claims(&mut stdout, &text, &claims, json).and_then(|()| {
+        use std::io::Write;
+        stdout.flush()
+    });
+    match written {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        // The reader stopped early (`| head`): not an error of ours.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The claims as `claimdb extract` prints them: one JSON object, or a table.
+fn write_claims(
+    out: &mut impl std::io::Write,
+    text: &str,
+    claims: &[crate::domain::ExtractedClaim],
+    json: bool,
+) -> std::io::Result<()> {
     if json {
-        println!(
-            "{}",
-            serde_json::to_string(&serde_json::json!({ "claims": claims }))?
-        );
-        return Ok(ExitCode::SUCCESS);
+        serde_json::to_writer(&mut *out, &serde_json::json!({ "claims": claims }))?;
+        return writeln!(out);
     }
     if claims.is_empty() {
-        println!("no claims found");
-        return Ok(ExitCode::SUCCESS);
+        return writeln!(out, "no claims found");
     }
-    println!(
+    writeln!(
+        out,
         "{:>3}  {:>12}  {:<9} {:<10} {:<11} {:<6} {:<30} figure",
         "#", "value", "qualifier", "measure", "group", "partof", "source"
-    );
+    )?;
     for (i, c) in claims.iter().enumerate() {
         let value = match c.value_max {
             Some(max) => format!("{}-{}", c.value, max),
@@ -466,7 +483,8 @@ fn extract_command(file: &std::path::Path, json: bool) -> anyhow::Result<ExitCod
             .chars()
             .take(30)
             .collect();
-        println!(
+        writeln!(
+            out,
             "{:>3}  {:>12}  {:<9} {:<10} {:<11} {:<6} {:<30} {}",
             i,
             value,
@@ -478,9 +496,9 @@ fn extract_command(file: &std::path::Path, json: bool) -> anyhow::Result<ExitCod
                 .unwrap_or_else(|| "-".into()),
             source,
             figure
-        );
+        )?;
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 /// The new password: prompted twice on a terminal, else the first line of stdin.

@@ -600,3 +600,44 @@ async fn sigterm_under_load_leaves_every_acknowledged_submission_whole_and_nothi
         stored.len()
     );
 }
+
+/// `claimdb extract FILE | head`: the reader goes away before the output is written. The
+/// command must stop quietly, not panic on the broken pipe.
+#[test]
+fn extract_into_a_closed_pipe_exits_quietly() {
+    let dir = std::env::temp_dir().join(format!(
+        "claimdb-cli-pipe-{}",
+        &uuid::Uuid::new_v4().simple().to_string()[..10]
+    ));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = dir.join("article.txt");
+    // far more output than a pipe buffers, so the writes meet the closed pipe
+    let sentence =
+        "12 people were killed and 30 wounded, including 5 children, the ministry said.\n";
+    std::fs::write(&file, sentence.repeat(2000)).expect("write article");
+    for json in [false, true] {
+        let mut args = vec!["extract"];
+        if json {
+            args.push("--json");
+        }
+        let mut child = Command::new(env!("CARGO_BIN_EXE_claimdb"))
+            .args(&args)
+            .arg(&file)
+            .env("CLAIMDB_DATA_DIR", &dir)
+            .env_remove("DATABASE_URL")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("cannot run claimdb");
+        // close the reading end at once, as `head` does once it has its lines
+        drop(child.stdout.take());
+        let out = child.wait_with_output().expect("wait for claimdb");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            out.status.success() && !stderr.contains("panicked"),
+            "json={json}: {:?}, stderr: {stderr}",
+            out.status
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -2,11 +2,25 @@
 //! "two of them later died", "Sept enfants figurent parmi les blessés", "Entre los heridos hay
 //! siete niños". Fills `part_of` where the extractor left it empty, so that a sub-count quoted
 //! by another speaker is not taken for a competing total.
+//!
+//! Bounded work per claim, so that the cost stays linear in the text however dense its figures:
+//! a part's whole is looked for only among the [`CLAIMS_AROUND`] claims on each side of it in
+//! text order, in its own sentence or the [`SENTENCES_BACK`] sentences before it (blank lines
+//! not counted); the cue check reads only the text between the neighbouring claims, found by
+//! binary search in the claims sorted by offset.
 
 use super::groups::includes;
 use super::normalize::fold;
 use crate::domain::ExtractedClaim;
 use std::sync::OnceLock;
+
+/// How many sentences before a part's own one its whole may stand in (blank lines not counted).
+/// The furthest whole in the three evaluation corpora is six sentences back ("Some 12 of them
+/// died in the hospital" after "some 50 people were killed").
+pub const SENTENCES_BACK: usize = 8;
+
+/// How many claims on each side of a part, in text order, are looked at as its whole.
+pub const CLAIMS_AROUND: usize = 32;
 
 /// Phrases that announce a part just before the figure.
 const BEFORE: &[&str] = &[
@@ -185,11 +199,14 @@ pub fn sentence_bounds(text: &str) -> Vec<(usize, usize)> {
     out
 }
 
+/// The index of the sentence holding byte `pos` (`bounds.len()` past the end). `bounds` are
+/// contiguous and in order, as [`sentence_bounds`] returns them.
 fn sentence_of(bounds: &[(usize, usize)], pos: usize) -> usize {
-    bounds
-        .iter()
-        .position(|(s, e)| pos >= *s && pos < *e)
-        .unwrap_or(bounds.len())
+    let k = bounds.partition_point(|(_, e)| *e <= pos);
+    match bounds.get(k) {
+        Some((s, _)) if pos >= *s => k,
+        _ => bounds.len(),
+    }
 }
 
 fn clamp_char(text: &str, mut i: usize) -> usize {
@@ -200,13 +217,54 @@ fn clamp_char(text: &str, mut i: usize) -> usize {
     i
 }
 
+/// The claims sorted by offset and the sentences they stand in, built once per text.
+struct Layout {
+    bounds: Vec<(usize, usize)>,
+    /// Claim indices by (start, index).
+    order: Vec<usize>,
+    /// `claims[order[k]].start`, ascending.
+    starts: Vec<usize>,
+    /// Every claim's end, ascending.
+    ends: Vec<usize>,
+    /// For each claim, the number of non-blank sentences before the one holding its start.
+    sentence: Vec<usize>,
+}
+
+impl Layout {
+    fn new(text: &str, claims: &[ExtractedClaim]) -> Self {
+        let bounds = sentence_bounds(text);
+        let mut order: Vec<usize> = (0..claims.len()).collect();
+        order.sort_by_key(|&j| (claims[j].start, j));
+        let starts = order.iter().map(|&j| claims[j].start).collect();
+        let mut ends: Vec<usize> = claims.iter().map(|c| c.end).collect();
+        ends.sort_unstable();
+        // a sentence's rank among the non-blank ones ("\n" ends a sentence, so blank lines are some)
+        let mut rank = Vec::with_capacity(bounds.len() + 1);
+        let mut r = 0;
+        for (s, e) in &bounds {
+            rank.push(r);
+            if !text[*s..*e].trim().is_empty() {
+                r += 1;
+            }
+        }
+        rank.push(r);
+        let sentence = claims
+            .iter()
+            .map(|c| rank[sentence_of(&bounds, c.start)])
+            .collect();
+        Layout {
+            bounds,
+            order,
+            starts,
+            ends,
+            sentence,
+        }
+    }
+}
+
 /// Whether the claim at `i` reads as a part of something by its cues.
-fn has_part_cue(
-    text: &str,
-    claims: &[ExtractedClaim],
-    i: usize,
-    bounds: &[(usize, usize)],
-) -> bool {
+fn has_part_cue(text: &str, claims: &[ExtractedClaim], i: usize, layout: &Layout) -> bool {
+    let bounds = &layout.bounds;
     let c = &claims[i];
     let (start, end) = (
         clamp_char(text, c.start),
@@ -216,17 +274,17 @@ fn has_part_cue(
         .get(sentence_of(bounds, start))
         .copied()
         .unwrap_or((0, text.len()));
-    let prev_end = claims
-        .iter()
-        .filter(|o| o.end <= start)
-        .map(|o| o.end)
-        .max()
-        .unwrap_or(0);
-    let next_start = claims
-        .iter()
-        .filter(|o| o.start >= end && o.start > start)
-        .map(|o| o.start)
-        .min()
+    // the largest end of a claim ending by `start`
+    let prev_end = match layout.ends.partition_point(|&e| e <= start) {
+        0 => 0,
+        k => layout.ends[k - 1],
+    };
+    // the smallest start of a claim starting after `start`, and not before `end`
+    let from = end.max(start + 1);
+    let next_start = layout
+        .starts
+        .get(layout.starts.partition_point(|&s| s < from))
+        .copied()
         .unwrap_or(text.len());
     let lo = clamp_char(text, sent.0.max(prev_end));
     let hi = clamp_char(text, sent.1.min(next_start).max(end));
@@ -256,43 +314,69 @@ fn has_part_cue(
     find_cue(&inside, after_cues()).iter().any(|(p, _)| *p >= 1)
 }
 
+/// The claims starting before `start`, nearest first (claims starting at the same offset in
+/// index order), at most [`CLAIMS_AROUND`] of them.
+fn nearest_before(layout: &Layout, start: usize) -> impl Iterator<Item = usize> + '_ {
+    let mut end = layout.starts.partition_point(|&s| s < start);
+    let mut group = 0..0;
+    std::iter::from_fn(move || {
+        if group.is_empty() {
+            if end == 0 {
+                return None;
+            }
+            let s = layout.starts[end - 1];
+            let mut first = end - 1;
+            while first > 0 && layout.starts[first - 1] == s {
+                first -= 1;
+            }
+            group = first..end;
+            end = first;
+        }
+        group.next().map(|k| layout.order[k])
+    })
+    .take(CLAIMS_AROUND)
+}
+
+/// The claims starting after `start`, nearest first, at most [`CLAIMS_AROUND`] of them.
+fn nearest_after(layout: &Layout, start: usize) -> impl Iterator<Item = usize> + '_ {
+    let from = layout.starts.partition_point(|&s| s <= start);
+    layout.order[from..].iter().copied().take(CLAIMS_AROUND)
+}
+
 /// Fills `part_of` for claims whose wording marks them as a part of another figure and whose
 /// whole can be found: same measure, larger value, a group that may include the part's; looked
-/// for first earlier in the same sentence, then later in it, then earlier in the text.
+/// for first earlier in the same sentence, then later in it, then in the [`SENTENCES_BACK`]
+/// sentences before (among the [`CLAIMS_AROUND`] nearest claims on each side).
 /// Claims that already have `part_of` are left alone. Claims must be in text order or not; both work.
 pub fn infer_part_of(text: &str, claims: &mut [ExtractedClaim]) {
-    let bounds = sentence_bounds(text);
+    let layout = Layout::new(text, claims);
     let n = claims.len();
     let mut found: Vec<Option<usize>> = vec![None; n];
     for i in 0..n {
-        if claims[i].part_of.is_some() || !has_part_cue(text, claims, i, &bounds) {
+        if claims[i].part_of.is_some() || !has_part_cue(text, claims, i, &layout) {
             continue;
         }
         let part = &claims[i];
-        let sent = sentence_of(&bounds, part.start);
-        let fits = |j: usize| {
-            let w = &claims[j];
-            j != i
+        let sent = layout.sentence[i];
+        let fits = |j: &usize| {
+            let w = &claims[*j];
+            *j != i
                 && w.measure == part.measure
                 && w.value > part.value_max.unwrap_or(part.value)
                 && includes(&w.group, &part.group)
                 && w.part_of.is_none()
         };
-        let mut earlier: Vec<usize> = (0..n)
-            .filter(|&j| claims[j].start < part.start && fits(j))
-            .collect();
-        earlier.sort_by_key(|&j| std::cmp::Reverse(claims[j].start));
-        let mut later: Vec<usize> = (0..n)
-            .filter(|&j| claims[j].start > part.start && fits(j))
-            .collect();
-        later.sort_by_key(|&j| claims[j].start);
-        let same = |j: &&usize| sentence_of(&bounds, claims[**j].start) == sent;
-        found[i] = earlier
-            .iter()
-            .find(same)
-            .or_else(|| later.iter().find(same))
-            .or_else(|| earlier.first())
-            .copied();
+        // the nearest earlier whole within the window; sentences only go back as claims do
+        let earlier = nearest_before(&layout, part.start)
+            .take_while(|&j| layout.sentence[j] + SENTENCES_BACK >= sent)
+            .find(fits);
+        found[i] = match earlier {
+            Some(j) if layout.sentence[j] == sent => Some(j),
+            _ => nearest_after(&layout, part.start)
+                .take_while(|&j| layout.sentence[j] == sent)
+                .find(fits)
+                .or(earlier),
+        };
     }
     for (i, f) in found.into_iter().enumerate() {
         if f.is_some() {
@@ -304,7 +388,7 @@ pub fn infer_part_of(text: &str, claims: &mut [ExtractedClaim]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{Measure, Qualifier};
+    use crate::domain::{Measure, Qualifier, UNKNOWN_GROUP};
 
     fn claim(text: &str, quote: &str, value: i64, measure: Measure, group: &str) -> ExtractedClaim {
         let start = text.find(quote).unwrap_or(0);
@@ -423,6 +507,152 @@ mod tests {
         ];
         infer_part_of(t, &mut cs);
         assert_eq!(cs[0].part_of, None);
+        assert_eq!(cs[1].part_of, Some(0));
+    }
+
+    #[test]
+    fn binary_search_finds_the_sentence_a_scan_finds() {
+        let t = "One. Two!\n\nThree? Four.\nفيها؟ خمسة";
+        let bounds = sentence_bounds(t);
+        for pos in 0..=t.len() + 2 {
+            let by_scan = bounds
+                .iter()
+                .position(|(s, e)| pos >= *s && pos < *e)
+                .unwrap_or(bounds.len());
+            assert_eq!(sentence_of(&bounds, pos), by_scan, "{pos}");
+        }
+    }
+
+    /// The pairwise inference this module replaced, restricted to the same window: every
+    /// claim against every other.
+    fn infer_by_pairs(text: &str, claims: &mut [ExtractedClaim]) {
+        let bounds = sentence_bounds(text);
+        let sentence = |pos: usize| {
+            let k = bounds
+                .iter()
+                .position(|(s, e)| pos >= *s && pos < *e)
+                .unwrap_or(bounds.len());
+            bounds[..k]
+                .iter()
+                .filter(|(s, e)| !text[*s..*e].trim().is_empty())
+                .count()
+        };
+        let layout = Layout::new(text, claims);
+        let n = claims.len();
+        let mut found = vec![None; n];
+        for i in 0..n {
+            if claims[i].part_of.is_some() || !has_part_cue(text, claims, i, &layout) {
+                continue;
+            }
+            let part = &claims[i];
+            let sent = sentence(part.start);
+            let fits = |j: usize| {
+                let w = &claims[j];
+                j != i
+                    && w.measure == part.measure
+                    && w.value > part.value_max.unwrap_or(part.value)
+                    && includes(&w.group, &part.group)
+                    && w.part_of.is_none()
+            };
+            let mut earlier: Vec<usize> =
+                (0..n).filter(|&j| claims[j].start < part.start).collect();
+            earlier.sort_by_key(|&j| std::cmp::Reverse(claims[j].start));
+            earlier.truncate(CLAIMS_AROUND);
+            earlier.retain(|&j| fits(j) && sentence(claims[j].start) + SENTENCES_BACK >= sent);
+            let mut later: Vec<usize> = (0..n).filter(|&j| claims[j].start > part.start).collect();
+            later.sort_by_key(|&j| claims[j].start);
+            later.truncate(CLAIMS_AROUND);
+            later.retain(|&j| fits(j));
+            let same = |j: &&usize| sentence(claims[**j].start) == sent;
+            found[i] = earlier
+                .iter()
+                .find(same)
+                .or_else(|| later.iter().find(same))
+                .or_else(|| earlier.first())
+                .copied();
+        }
+        for (i, f) in found.into_iter().enumerate() {
+            if f.is_some() {
+                claims[i].part_of = f;
+            }
+        }
+    }
+
+    #[test]
+    fn sorted_search_links_as_the_pairwise_one_did() {
+        let mut seed: u64 = 11;
+        let mut next = |m: u64| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) % m
+        };
+        let forms = [
+            "{a} were killed, including {b} children.",
+            "{b} of them were wounded",
+            "and {a} people died;",
+            "\n\n",
+            "Among the dead were {b} women. ",
+            "{a} wounded, among them {b} police",
+            "nothing here. ",
+        ];
+        let groups = ["civilians", "police", UNKNOWN_GROUP];
+        for _ in 0..20 {
+            let mut text = String::new();
+            let mut claims = Vec::new();
+            for _ in 0..120 {
+                let form = forms[next(forms.len() as u64) as usize];
+                let mut rest = form;
+                while let Some(k) = rest.find('{') {
+                    text.push_str(&rest[..k]);
+                    let value = 1 + next(60) as i64;
+                    let start = text.len();
+                    text.push_str(&value.to_string());
+                    let measure = if next(3) == 0 {
+                        Measure::Wounded
+                    } else {
+                        Measure::Killed
+                    };
+                    let mut c = claim(&text, "", value, measure, groups[next(3) as usize]);
+                    (c.start, c.end) = (start, text.len());
+                    if next(8) == 0 {
+                        claims.push(c.clone()); // two readings of one figure
+                    }
+                    claims.push(c);
+                    rest = &rest[k + 3..];
+                }
+                text.push_str(rest);
+                text.push(' ');
+            }
+            // in no particular order
+            for k in (1..claims.len()).rev() {
+                claims.swap(k, next(k as u64 + 1) as usize);
+            }
+            let mut expected = claims.clone();
+            infer_by_pairs(&text, &mut expected);
+            infer_part_of(&text, &mut claims);
+            assert!(expected.iter().any(|c| c.part_of.is_some()));
+            assert_eq!(claims, expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_whole_further_back_than_the_window_is_not_looked_for() {
+        let t =
+            "Twelve people were killed. A. B. C. D. E. F. G. H. Among the dead were five children.";
+        let mut cs = vec![
+            claim(t, "Twelve", 12, Measure::Killed, "civilians"),
+            claim(t, "five", 5, Measure::Killed, "civilians"),
+        ];
+        infer_part_of(t, &mut cs);
+        assert_eq!(cs[1].part_of, None);
+        // blank lines are not sentences
+        let t = "Twelve people were killed. A. B. C. D. E. F. G.\n\n\n\nAmong the dead were five children.";
+        let mut cs = vec![
+            claim(t, "Twelve", 12, Measure::Killed, "civilians"),
+            claim(t, "five", 5, Measure::Killed, "civilians"),
+        ];
+        infer_part_of(t, &mut cs);
         assert_eq!(cs[1].part_of, Some(0));
     }
 }
