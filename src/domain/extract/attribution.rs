@@ -269,7 +269,7 @@ pub(crate) fn resolve_markers(doc: &Doc, nums: &[bool]) -> Vec<Marker> {
     let mut out: Vec<Marker> = Vec::new();
     let mut last: Option<String> = None;
     for (si, sent) in doc.t.sents.iter().enumerate() {
-        let first_in_sentence = out.len();
+        let mut last_here: Option<String> = None;
         let mut i = sent.start;
         while i < sent.end {
             let Some(m) = doc.find(i, |k| matches!(k, Kind::Attr(_))) else {
@@ -278,10 +278,7 @@ pub(crate) fn resolve_markers(doc: &Doc, nums: &[bool]) -> Vec<Marker> {
             };
             let Kind::Attr(kind) = m.kind else { break };
             let after = i + m.len as usize;
-            let prev_here = out[first_in_sentence..]
-                .iter()
-                .rev()
-                .find_map(|mk| mk.source.clone());
+            let prev_here = last_here.clone();
             let np = match kind {
                 AttrKind::Before => {
                     backward_np(doc, i, sent, nums).or_else(|| forward_np(doc, after, sent, nums).0)
@@ -316,6 +313,7 @@ pub(crate) fn resolve_markers(doc: &Doc, nums: &[bool]) -> Vec<Marker> {
             };
             if source.is_some() {
                 last.clone_from(&source);
+                last_here.clone_from(&source);
             }
             out.push(Marker {
                 tok: i,

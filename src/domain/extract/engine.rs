@@ -159,18 +159,17 @@ fn context_group(doc: &Doc, lx: &Lexicon) -> Option<String> {
 /// one earlier in the same paragraph (line).
 fn source_for(doc: &Doc, markers: &Markers, sent: usize, at: usize) -> Option<String> {
     let first = markers.list.partition_point(|m| m.sent < sent);
-    let here = markers.list[first..]
-        .iter()
-        .take_while(|m| m.sent == sent)
-        .filter(|m| m.source.is_some())
-        // A marker naming its source beats one that carries an earlier source over.
-        .min_by_key(|m| (!m.named, m.tok.abs_diff(at)));
-    if let Some(m) = here {
-        return m.source.clone();
+    // A marker naming its source beats one that carries an earlier source over.
+    let here = markers
+        .nearest(&markers.named, sent, at)
+        .or_else(|| markers.nearest(&markers.carried, sent, at));
+    if let Some(k) = here {
+        return markers.list[k].source.clone();
     }
     // Inside a quotation of several sentences, the speaker is named after it closes ('"… 38
     // people died at the station. …," the governor said') or just before it opens.
-    if let Some(q) = markers.quotes.iter().find(|q| q.contains(&at)) {
+    let q = markers.quotes.partition_point(|q| q.end <= at);
+    if let Some(q) = markers.quotes.get(q).filter(|q| q.contains(&at)) {
         let after = markers.list.partition_point(|m| m.tok < q.end);
         let close_sent = doc
             .t
@@ -206,6 +205,9 @@ struct Markers {
     list: Vec<Marker>,
     last_sourced_before: Vec<Option<usize>>,
     quotes: Vec<Range<usize>>,
+    /// Indices of the markers that name their source, and of those that carry one over.
+    named: Vec<usize>,
+    carried: Vec<usize>,
 }
 
 /// Quotations that run over a sentence boundary, within one paragraph: “…”, «…», "…".
@@ -252,11 +254,31 @@ impl Markers {
             }
         }
         last_sourced_before.push(last);
+        let sourced = |named: bool| {
+            (0..list.len())
+                .filter(|&k| list[k].source.is_some() && list[k].named == named)
+                .collect::<Vec<_>>()
+        };
+        let (named, carried) = (sourced(true), sourced(false));
         Markers {
             list,
             last_sourced_before,
             quotes: long_quotes(doc),
+            named,
+            carried,
         }
+    }
+
+    /// The marker of `among` (indices in text order) in sentence `sent` nearest to token
+    /// `at`, the earlier on a tie; a binary search, so a long sentence costs no more.
+    fn nearest(&self, among: &[usize], sent: usize, at: usize) -> Option<usize> {
+        let p = among.partition_point(|&k| self.list[k].tok < at);
+        [p.checked_sub(1), Some(p)]
+            .into_iter()
+            .flatten()
+            .filter_map(|i| among.get(i).copied())
+            .filter(|&k| self.list[k].sent == sent)
+            .min_by_key(|&k| self.list[k].tok.abs_diff(at))
     }
 }
 
