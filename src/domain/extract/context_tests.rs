@@ -177,3 +177,11 @@ fn a_source_named_at_a_marker_beats_one_carried_over() {
         Some("the regional disaster agency")
     );
 }
+
+#[test]
+fn only_a_harm_is_denied_as_zero() {
+    let text = "Moscow denied carrying out the strike on the station.";
+    assert!(claims(text).is_empty(), "{:?}", claims(text));
+    let c = claim_of("The army denied that any civilians had been killed.", 0);
+    assert_eq!(c.measure, Measure::Killed);
+}

@@ -646,6 +646,11 @@ fn denials(
         else {
             continue;
         };
+        // Denying a crowd's size or a load ("denied carrying out a strike") is no count of
+        // harm: only harms can be denied as zero.
+        if measure == Measure::Count {
+            continue;
+        }
         let clen = doc
             .find(c, |k| matches!(k, Kind::Measure(_)))
             .map_or(1, |m| m.len as usize);
