@@ -246,10 +246,10 @@ fn scan_noun_phrase(
 fn nation_group(np: &NounPhrase, subj: &SubjectMatcher) -> Option<String> {
     let n = np.nation?;
     let g: &str = match np.head {
-        Some(Some(NounClass::Member | NounClass::Hostile)) => &*n.armed,
-        Some(Some(NounClass::Civilian)) => &*subj.demonyms.default.people,
+        Some(Some(NounClass::Member | NounClass::Hostile)) => &n.armed,
+        Some(Some(NounClass::Civilian)) => &subj.demonyms.default.people,
         Some(None) if n.people != n.armed => UNKNOWN_GROUP,
-        _ => &*n.people,
+        _ => &n.people,
     };
     Some(g.to_string())
 }

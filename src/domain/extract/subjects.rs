@@ -73,11 +73,14 @@ struct NationEntry {
     word: NationWord,
 }
 
+/// Forms matched as written, by their first token: the tokens after it and the nation.
+type ExactForms = FxMap<Box<str>, Vec<(Box<[Box<str>]>, u16)>>;
+
 /// The shipped demonyms and country names, indexed like the subject aliases (by the stem of the
 /// first word); forms in capitals ("US", "U.S.") by their tokens as written.
 pub(crate) struct Demonyms {
     index: FxMap<Box<str>, Vec<NationEntry>>,
-    exact: FxMap<Box<str>, Vec<(Box<[Box<str>]>, u16)>>,
+    exact: ExactForms,
     pub nations: Vec<Nation>,
     /// The groups of a country without a group of its own: (people, armed).
     pub default: Nation,
@@ -87,7 +90,7 @@ impl Demonyms {
     pub(crate) fn parse(src: &str) -> Result<Self, String> {
         let mut d = Demonyms {
             index: FxMap::default(),
-            exact: FxMap::default(),
+            exact: ExactForms::default(),
             nations: Vec::new(),
             default: Nation {
                 code: "*".into(),
