@@ -5,7 +5,8 @@ use super::doc::Doc;
 use super::lexicon::{Kind, Lexicon, NounClass};
 use super::measures::{find_cue, toll_before, toll_subject_measure, Cue};
 use super::numbers::{find_numbers, NumExpr};
-use super::subjects::SubjectMatcher;
+use super::subjects::{Nation, SubjectMatcher};
+use super::tokens::TokKind;
 use crate::domain::claim::{ExtractedClaim, Measure, Qualifier, UNKNOWN_GROUP};
 use std::ops::Range;
 
@@ -27,7 +28,88 @@ struct NounPhrase {
     head: Option<Option<NounClass>>,
     /// A measure noun stands in the phrase ("6 of the wounded").
     measure_noun: bool,
+    /// The nation of a demonym in the phrase ("Russian soldiers", "soldats russes", "60 Afghans").
+    nation: Option<&'static Nation>,
+    /// The group of a side named in the phrase ("pro-Russian", "Iran-backed", "loyal to X").
+    side: Option<String>,
+    /// "four of its soldiers", "من مقاتليها": the speaker's own people.
+    possessive: bool,
     text: Option<Range<usize>>,
+}
+
+/// The group of the side an affiliation phrase names at token `j` ("loyal to the government",
+/// "on the Russian side", "الموالية لإيران"), and the tokens it covers.
+fn affiliation_at(
+    doc: &Doc,
+    lx: &Lexicon,
+    subj: &SubjectMatcher,
+    j: usize,
+    end: usize,
+) -> Option<(String, usize)> {
+    if !doc.is_word(j) {
+        return None;
+    }
+    'phrases: for a in lx.affiliations(doc.t.norm(j)) {
+        let mut k = j;
+        for w in a.before.iter() {
+            if k >= end || !doc.is_word(k) || doc.t.norm(k) != &**w {
+                continue 'phrases;
+            }
+            k += 1;
+        }
+        while k < end && doc.has(k, |m| m == Kind::Function) {
+            k += 1;
+        }
+        let side = match subj.match_at(doc, k) {
+            Some((g, l)) if g != UNKNOWN_GROUP => Some((g.to_string(), l)),
+            _ => subj
+                .demonyms
+                .match_at(doc, k, true)
+                .map(|(n, _, l)| (n.armed.to_string(), l)),
+        };
+        let Some((group, l)) = side else { continue };
+        k += l;
+        for w in a.after.iter() {
+            if k >= end || !doc.is_word(k) || doc.t.norm(k) != &**w {
+                continue 'phrases;
+            }
+            k += 1;
+        }
+        return Some((group, k - j));
+    }
+    None
+}
+
+/// The side named by a word with an affiliation prefix or suffix glued on ("pro-russian",
+/// "prorrusos", "iran-backed", "US-led").
+fn glued_side(doc: &Doc, lx: &Lexicon, subj: &SubjectMatcher, j: usize) -> Option<String> {
+    let w = doc.t.norm(j);
+    let raw = doc.t.raw(j);
+    let chars = |s: &str| s.chars().count();
+    let mut parts: Vec<String> = Vec::new();
+    for p in &lx.affiliation_prefixes {
+        if let Some(rest) = w.strip_prefix(&**p) {
+            if chars(rest) >= 3 {
+                parts.push(rest.to_string());
+                // "prorrusos": Spanish doubles the r after "pro".
+                if let Some(r) = rest.strip_prefix("rr") {
+                    parts.push(format!("r{r}"));
+                }
+            }
+        }
+    }
+    for s in &lx.affiliation_suffixes {
+        if w.ends_with(&**s) && chars(w) > chars(s) + 1 {
+            let keep = chars(raw).saturating_sub(chars(s));
+            parts.push(raw.chars().take(keep).collect());
+        }
+    }
+    parts.iter().find_map(|p| {
+        subj.word(p)
+            .filter(|g| *g != UNKNOWN_GROUP)
+            .map(str::to_string)
+            .or_else(|| subj.demonyms.word(p).map(|n| n.armed.to_string()))
+    })
 }
 
 fn scan_noun_phrase(
@@ -42,9 +124,42 @@ fn scan_noun_phrase(
     let mut np = NounPhrase::default();
     let mut j = from;
     let mut words = 0;
+    // The token after the last person noun, where a noun-adjective demonym may stand
+    // ("soldats russes", "جنديا أمريكيا").
+    let mut after_noun = usize::MAX;
     while j < sent.end && words < 6 {
         if nums[j] && j != skip_num {
             break;
+        }
+        if doc.is_word(j) && lx.is_possessive(doc.t.norm(j)) {
+            np.possessive = true;
+            words += 1;
+            j += 1;
+            continue;
+        }
+        if np.side.is_none() {
+            if let Some((g, len)) = affiliation_at(doc, lx, subj, j, sent.end) {
+                np.side = Some(g);
+                np.text.get_or_insert(j..j + len);
+                words += 1;
+                j += len;
+                continue;
+            }
+        }
+        if np.nation.is_none()
+            && (!matches!(np.head, Some(Some(_))) || j == after_noun)
+            && doc.t.toks[j].kind != TokKind::Num
+        {
+            if let Some((n, _, len)) = subj.demonyms.match_at(doc, j, false) {
+                let alias_len = subj.match_at(doc, j).map_or(0, |(_, l)| l);
+                if len >= alias_len {
+                    np.nation = Some(n);
+                    np.text.get_or_insert(j..j + len);
+                    words += 1;
+                    j += len;
+                    continue;
+                }
+            }
         }
         if doc.is_punct(j) {
             if matches!(doc.t.raw(j), "«" | "»" | "“" | "”" | "\"") {
@@ -85,15 +200,25 @@ fn scan_noun_phrase(
             j += len;
             continue;
         }
+        if np.side.is_none() && doc.is_word(j) {
+            if let Some(g) = glued_side(doc, lx, subj, j) {
+                np.side = Some(g);
+                np.text.get_or_insert(j..j + 1);
+                j += 1;
+                continue;
+            }
+        }
         let is_measure = doc.has(j, |k| matches!(k, Kind::Measure(_)));
         np.measure_noun |= is_measure;
-        match lx.noun_class(doc.t.norm(j)) {
-            Some(c) if !is_measure || c != NounClass::Generic => {
+        match lx.noun_class_possessed(doc.t.norm(j)) {
+            Some((c, possessed)) if !is_measure || c != NounClass::Generic => {
                 np.hostile |= c == NounClass::Hostile;
+                np.possessive |= possessed;
                 if !matches!(np.head, Some(Some(_))) {
                     np.head = Some(Some(c));
                 }
                 np.text.get_or_insert(j..j + 1);
+                after_noun = j + 1;
             }
             _ => {
                 let function = is_measure
@@ -134,6 +259,21 @@ fn qualifier_after(doc: &Doc, nums: &[bool], e: usize, sent: &Range<usize>) -> O
         k += 1;
     }
     None
+}
+
+/// The group a demonym gives with the noun it stands with: the nation's armed group with an
+/// armed noun ("Syrian soldiers" → syria_gov, "Afghan fighters" → unknown), its people group
+/// bare or with a generic noun ("Americans" → us, "43 Syrians" → civilians), civilians with a
+/// civilian noun ("Russian nationals").
+fn nation_group(np: &NounPhrase, subj: &SubjectMatcher) -> Option<String> {
+    let n = np.nation?;
+    let g: &str = match np.head {
+        Some(Some(NounClass::Member | NounClass::Hostile)) => &n.armed,
+        Some(Some(NounClass::Civilian)) => &subj.demonyms.default.people,
+        Some(None) if n.people != n.armed => UNKNOWN_GROUP,
+        _ => &n.people,
+    };
+    Some(g.to_string())
 }
 
 fn context_group(doc: &Doc, lx: &Lexicon) -> Option<String> {
@@ -282,6 +422,8 @@ impl Markers {
     }
 }
 
+/// The group of the source of the figure at token `at`: the first group alias, demonym or
+/// country name in it ("the Russian defence ministry", "Turkey's army", "Syrian state media").
 fn source_group<'a>(
     doc: &Doc,
     subj: &'a SubjectMatcher,
@@ -292,7 +434,21 @@ fn source_group<'a>(
     let src = source_for(doc, markers, sent, at)?;
     let sdoc_lx = &*super::LEXICON;
     let sdoc = Doc::new(&src, sdoc_lx);
-    subj.first_in(&sdoc, 0, sdoc.len())
+    let mut i = 0;
+    while i < sdoc.len() {
+        if let Some((g, l)) = subj.match_at(&sdoc, i) {
+            if g != UNKNOWN_GROUP {
+                return Some(g);
+            }
+            i += l;
+            continue;
+        }
+        if let Some((n, _, _)) = subj.demonyms.match_at(&sdoc, i, true) {
+            return Some(&*n.armed);
+        }
+        i += 1;
+    }
+    None
 }
 
 pub(crate) fn figures(lx: &Lexicon, text: &str) -> Vec<super::Figure> {
@@ -508,12 +664,25 @@ pub(crate) fn extract(lx: &Lexicon, subj: &SubjectMatcher, text: &str) -> Vec<Ex
             .filter(|d| d.sent == sent)
             .map(|d| d.claim.group.clone());
         let mut explicit = false;
+        let own_people = np.possessive
+            && !matches!(
+                np.head,
+                Some(Some(
+                    NounClass::Civilian | NounClass::Others | NounClass::Hostile
+                ))
+            );
         let group: String = if let Some(g) = &np.alias {
             explicit = true;
             g.clone()
+        } else if let Some(g) = np.side.clone().or_else(|| nation_group(&np, subj)) {
+            explicit = true;
+            g
         } else if np.hostile {
             UNKNOWN_GROUP.to_string()
-        } else if np.head == Some(Some(NounClass::Member)) {
+        } else if np.head == Some(Some(NounClass::Civilian)) {
+            explicit = true;
+            subj.demonyms.default.people.to_string()
+        } else if np.head == Some(Some(NounClass::Member)) || own_people {
             explicit = true;
             source_group(&doc, subj, &markers, sent, x.s)
                 .map(str::to_string)

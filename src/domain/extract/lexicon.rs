@@ -85,8 +85,18 @@ pub(crate) struct PartsSection {
 pub(crate) struct NounSection {
     generic: Words,
     member: Words,
+    civilian: Words,
     others: Words,
     hostile: Words,
+    /// "its", "their", "ses": the figure counts the speaker's own people ("four of its soldiers").
+    possessive: Words,
+    /// Phrases naming whose side people are on, with `*` where the side is named ("loyal to *",
+    /// "on the * side", "الموالية *"); a phrase without `*` has it at its end.
+    affiliation: Words,
+    /// Glued to the side's name: "pro-" ("pro-russian", "prorrusos", "filorussi").
+    affiliation_prefix: Words,
+    /// Glued after it: "-backed", "-led" ("iran-backed").
+    affiliation_suffix: Words,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -238,8 +248,11 @@ pub(crate) enum Kind {
 pub(crate) enum NounClass {
     /// people, families, شخص: no group of their own.
     Generic,
-    /// soldiers, officers, عنصر: members of whoever is speaking or was named before.
+    /// soldiers, officers, عنصر: members of whoever is speaking or was named before; with a
+    /// demonym, the armed men of that nation.
     Member,
+    /// citizens, nationals, tourists, workers: civilians, whatever their nationality.
+    Civilian,
     /// others, more, آخرون: the same people as the previous figure.
     Others,
     /// attackers, assailants: not the speaker's side.
@@ -261,10 +274,21 @@ pub(crate) struct Match {
     pub conj: bool,
 }
 
+/// An affiliation phrase: the words before the side's name and the words after it.
+pub(crate) struct Affiliation {
+    pub before: Box<[Box<str>]>,
+    pub after: Box<[Box<str>]>,
+}
+
 /// All language data compiled into lookup tables.
 pub(crate) struct Lexicon {
     index: FxMap<Box<str>, Vec<Phrase>>,
     nouns: FxMap<Box<str>, NounClass>,
+    possessives: FxMap<Box<str>, ()>,
+    /// Affiliation phrases by their first word.
+    affiliations: FxMap<Box<str>, Vec<Affiliation>>,
+    pub affiliation_prefixes: Vec<Box<str>>,
+    pub affiliation_suffixes: Vec<Box<str>>,
     pub context_groups: Vec<String>,
 }
 
@@ -278,6 +302,10 @@ impl Lexicon {
         let mut lx = Lexicon {
             index: FxMap::default(),
             nouns: FxMap::default(),
+            possessives: FxMap::default(),
+            affiliations: FxMap::default(),
+            affiliation_prefixes: Vec::new(),
+            affiliation_suffixes: Vec::new(),
             context_groups: Vec::new(),
         };
         for l in langs {
@@ -398,12 +426,46 @@ impl Lexicon {
         for (words, class) in [
             (&nn.generic, NounClass::Generic),
             (&nn.member, NounClass::Member),
+            (&nn.civilian, NounClass::Civilian),
             (&nn.others, NounClass::Others),
             (&nn.hostile, NounClass::Hostile),
         ] {
             for w in words {
                 let key = super::text::normalize_alias(w);
                 self.nouns.entry(key.into_boxed_str()).or_insert(class);
+            }
+        }
+        for w in &nn.possessive {
+            self.possessives
+                .insert(super::text::fold(w).into_boxed_str(), ());
+        }
+        for a in &nn.affiliation {
+            let words = phrase_words(a);
+            let star = words.iter().position(|w| &**w == "*");
+            let (before, after) = match star {
+                Some(k) => (words[..k].to_vec(), words[k + 1..].to_vec()),
+                None => (words, Vec::new()),
+            };
+            let Some(first) = before.first().cloned() else {
+                continue;
+            };
+            self.affiliations
+                .entry(first)
+                .or_default()
+                .push(Affiliation {
+                    before: before.into_boxed_slice(),
+                    after: after.into_boxed_slice(),
+                });
+        }
+        for (list, out) in [
+            (&nn.affiliation_prefix, &mut self.affiliation_prefixes),
+            (&nn.affiliation_suffix, &mut self.affiliation_suffixes),
+        ] {
+            for w in list {
+                let f: Box<str> = super::text::fold(w).into_boxed_str();
+                if !out.contains(&f) {
+                    out.push(f);
+                }
             }
         }
     }
@@ -464,6 +526,48 @@ impl Lexicon {
         clitic_variants(folded, &mut v);
         v.iter()
             .find_map(|&(off, _)| self.nouns.get(stem(&folded[off..])).copied())
+    }
+
+    /// The noun class of a word that may carry an Arabic possessive suffix ("مقاتليها", "عناصرهم",
+    /// "جنوده"), and whether it did.
+    pub fn noun_class_possessed(&self, folded: &str) -> Option<(NounClass, bool)> {
+        if let Some(c) = self.noun_class(folded) {
+            return Some((c, false));
+        }
+        if !folded
+            .chars()
+            .next()
+            .is_some_and(super::text::is_arabic_letter)
+        {
+            return None;
+        }
+        for suf in ["هما", "هم", "هن", "ها", "ه"] {
+            let Some(base) = folded.strip_suffix(suf) else {
+                continue;
+            };
+            if base.chars().count() < 3 {
+                continue;
+            }
+            // The construct plural drops its nun: "مقاتلي" + "ها" is "مقاتلين" possessed.
+            let construct = base.strip_suffix('ي').map(|b| format!("{b}ين"));
+            let found = self
+                .noun_class(base)
+                .or_else(|| construct.as_deref().and_then(|c| self.noun_class(c)));
+            if let Some(c) = found {
+                return Some((c, true));
+            }
+        }
+        None
+    }
+
+    /// A possessive determiner that refers back to the speaker: "its", "their", "ses", "sus".
+    pub fn is_possessive(&self, folded: &str) -> bool {
+        self.possessives.contains_key(folded)
+    }
+
+    /// The affiliation phrases starting with a folded word.
+    pub fn affiliations(&self, folded: &str) -> &[Affiliation] {
+        self.affiliations.get(folded).map_or(&[], |v| v.as_slice())
     }
 }
 

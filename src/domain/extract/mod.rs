@@ -20,6 +20,8 @@ mod tokens;
 #[cfg(test)]
 mod context_tests;
 #[cfg(test)]
+mod group_tests;
+#[cfg(test)]
 mod tests;
 
 pub use subjects::{default_subject_lexicon, SubjectAlias};
