@@ -18,6 +18,8 @@ mod text;
 mod tokens;
 
 #[cfg(test)]
+mod numeral_tables;
+#[cfg(test)]
 mod tests;
 
 pub use subjects::{default_subject_lexicon, SubjectAlias};
