@@ -4,7 +4,7 @@
 
 use super::doc::Doc;
 use super::lexicon::{Kind, Lexicon, Match};
-use super::text::digit_value;
+use super::text::{digit_value, is_arabic_letter};
 use super::tokens::TokKind;
 
 #[derive(Debug, Clone)]
@@ -458,7 +458,7 @@ fn parse_words(doc: &Doc, lx: &Lexicon, i: usize) -> Option<WordsRead> {
         return None;
     }
     // "trente 3", "treinta y 3": tens in words, units in a digit.
-    if acc.last >= 20 && acc.last < 100 && acc.last % 10 == 0 && !acc.after_mult {
+    if (20..100).contains(&acc.last) && acc.last % 10 == 0 && !acc.after_mult {
         let mut k = end;
         let conn = doc.has(k, |k| k == Kind::NumConn);
         if conn {
@@ -530,6 +530,14 @@ fn space_grouped(doc: &Doc, i: usize) -> Option<(usize, String)> {
     Some((j, digits))
 }
 
+/// Digits written against the Arabic noun they count ("150شهيدا"): a count, not a unit or
+/// code like "20p" or "3K".
+fn arabic_noun_glued(doc: &Doc, lx: &Lexicon, k: usize) -> bool {
+    doc.is_word(k)
+        && doc.t.norm(k).chars().next().is_some_and(is_arabic_letter)
+        && (doc.has(k, |k| matches!(k, Kind::Measure(_))) || lx.noun_class(doc.t.norm(k)).is_some())
+}
+
 pub(crate) fn find_numbers(doc: &Doc, lx: &Lexicon) -> Vec<NumExpr> {
     let n = doc.len();
     let mut out: Vec<NumExpr> = Vec::new();
@@ -560,7 +568,7 @@ pub(crate) fn find_numbers(doc: &Doc, lx: &Lexicon) -> Vec<NumExpr> {
                         let mut j = e;
                         let mut scaled = false;
                         // A multiplier after the digits, or glued to them ("450mila").
-                        let glued = doc.t.toks[e - 1].glued;
+                        let glued = doc.t.toks[e - 1].glued && !arabic_noun_glued(doc, lx, e);
                         while j < n && (!glued || j == e) {
                             let Some(m) =
                                 doc.find(j, |k| matches!(k, Kind::Mult(_) | Kind::PluralMult(_)))

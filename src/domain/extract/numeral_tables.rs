@@ -272,3 +272,20 @@ fn years_stay_years_unless_a_count_reads_them() {
         .collect();
     assert_eq!(values, [5, 300]);
 }
+
+#[test]
+fn digits_written_against_an_arabic_noun_count_it() {
+    let ex = Extractor::with_default_lexicons();
+    let got: Vec<(i64, bool)> = ex
+        .figures("وقال المصدر إن 150قتيلا سقطوا")
+        .iter()
+        .map(|f| (f.value, f.counted))
+        .collect();
+    assert_eq!(got, [(150, true)]);
+    let got: Vec<(i64, bool)> = ex
+        .figures("Prices rose 20p today.")
+        .iter()
+        .map(|f| (f.value, f.counted))
+        .collect();
+    assert_eq!(got, [(20, false)]);
+}
