@@ -13,12 +13,12 @@ mod engine;
 mod lexicon;
 mod measures;
 mod numbers;
+#[cfg(test)]
+mod numeral_tables;
 mod subjects;
 mod text;
 mod tokens;
 
-#[cfg(test)]
-mod numeral_tables;
 #[cfg(test)]
 mod tests;
 
