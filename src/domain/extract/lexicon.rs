@@ -31,6 +31,22 @@ pub(crate) struct NumbersSection {
     connectors: Words,
     articles: Words,
     dual_stems: Words,
+    /// Words for one that are also articles ("un", "una", "um"): one in a compound, before a
+    /// multiplier, or after a connector; alone, a figure of one that is not counted.
+    ones: Words,
+    /// Number words of this language that are other words elsewhere (es "once", it "due"):
+    /// numbers only before a number word, a noun or a measure, inside a number, or after
+    /// this language's `toll_to`.
+    weak_values: BTreeMap<String, i64>,
+    /// Prepositions that introduce a toll's figure ("rose to", "stood at"): a year-like figure
+    /// after one, with a measure word just before, is a count.
+    toll_to: Words,
+    /// "point" in "two point two million".
+    decimal_point: Words,
+    /// Pieces of number words written joined ("ventuno", "tremilacinquecento"): values and
+    /// multipliers, recognized only inside a word made entirely of them.
+    compound_values: BTreeMap<String, i64>,
+    compound_multipliers: BTreeMap<String, i64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -205,7 +221,16 @@ pub(crate) enum Kind {
     Mult(i64),
     PluralMult(i64),
     NumConn,
-    Article,
+    /// An article of one language (the index) that reads as one before a multiplier of the
+    /// same language ("a thousand", but not the Spanish "a mil").
+    Article(u8),
+    /// An article that is also the number one ("un", "una").
+    One,
+    /// A number word of one language (the index) that is another word elsewhere.
+    WeakValue(i64, u8),
+    /// A preposition that introduces a toll's figure, of one language (the index).
+    TollTo(u8),
+    DecimalPoint,
     Dual,
     Qual(Qualifier),
     QualAfter(Qualifier),
@@ -283,6 +308,14 @@ pub(crate) struct Affiliation {
 /// All language data compiled into lookup tables.
 pub(crate) struct Lexicon {
     index: FxMap<Box<str>, Vec<Phrase>>,
+    /// Pieces of joined number words, by folded form: `Kind::Value` or `Kind::Mult`.
+    parts: FxMap<Box<str>, Kind>,
+    /// The first two characters of every piece, to skip other words at once.
+    part_heads: FxMap<Box<str>, ()>,
+    /// Nouns, one-word measures and multipliers of each language (a bit per language), which
+    /// make a weak number word or an article of that language a number.
+    lang_words: FxMap<Box<str>, u64>,
+    langs: u8,
     nouns: FxMap<Box<str>, NounClass>,
     possessives: FxMap<Box<str>, ()>,
     /// Affiliation phrases by their first word.
@@ -301,6 +334,10 @@ impl Lexicon {
     pub fn build(langs: &[LanguageFile]) -> Self {
         let mut lx = Lexicon {
             index: FxMap::default(),
+            parts: FxMap::default(),
+            part_heads: FxMap::default(),
+            lang_words: FxMap::default(),
+            langs: 0,
             nouns: FxMap::default(),
             possessives: FxMap::default(),
             affiliations: FxMap::default(),
@@ -349,7 +386,40 @@ impl Lexicon {
             self.add(w, Kind::PluralMult(*v));
         }
         self.add_all(&n.connectors, Kind::NumConn);
-        self.add_all(&n.articles, Kind::Article);
+        let li = self.langs;
+        self.langs = self.langs.saturating_add(1);
+        self.add_all(&n.articles, Kind::Article(li));
+        self.add_all(&n.ones, Kind::One);
+        for (w, v) in &n.weak_values {
+            self.add(w, Kind::WeakValue(*v, li));
+        }
+        self.add_all(&n.toll_to, Kind::TollTo(li));
+        let nn = &l.nouns;
+        let measure_words = l.measures.values().flatten();
+        let mult_words = n.multipliers.keys().chain(n.plural_multipliers.keys());
+        for w in [&nn.generic, &nn.member, &nn.others, &nn.hostile]
+            .into_iter()
+            .flatten()
+            .chain(measure_words)
+            .chain(mult_words)
+        {
+            let f = super::text::fold(w);
+            if !f.contains(' ') && li < 64 {
+                *self.lang_words.entry(f.into_boxed_str()).or_default() |= 1 << li;
+            }
+        }
+        self.add_all(&n.decimal_point, Kind::DecimalPoint);
+        for (map, kind) in [
+            (&n.compound_values, Kind::Value as fn(i64) -> Kind),
+            (&n.compound_multipliers, Kind::Mult as fn(i64) -> Kind),
+        ] {
+            for (w, v) in map {
+                let f = super::text::fold(w);
+                let head: String = f.chars().take(2).collect();
+                self.part_heads.insert(head.into_boxed_str(), ());
+                self.parts.insert(f.into_boxed_str(), kind(*v));
+            }
+        }
         for s in &n.dual_stems {
             let s = super::text::fold(s);
             let base = s
@@ -572,12 +642,77 @@ impl Lexicon {
 }
 
 impl Lexicon {
-    /// The value of a single number word, if it is one.
-    pub fn single_value(&self, folded: &str) -> Option<i64> {
-        self.index.get(folded)?.iter().find_map(|p| match p.kind {
-            Kind::Value(v) if p.rest.is_empty() => Some(v),
-            _ => None,
-        })
+    /// The number kind of one folded word standing alone (a piece of a hyphenated number):
+    /// a value, multiplier, connector or one, in that order of preference.
+    pub fn number_piece(&self, folded: &str) -> Option<Kind> {
+        let list = self.index.get(folded)?;
+        let single = |f: &dyn Fn(Kind) -> bool| {
+            list.iter()
+                .find(|p| p.rest.is_empty() && f(p.kind))
+                .map(|p| p.kind)
+        };
+        single(&|k| matches!(k, Kind::Value(_)))
+            .or_else(|| single(&|k| matches!(k, Kind::Mult(_) | Kind::PluralMult(_))))
+            .or_else(|| single(&|k| matches!(k, Kind::One | Kind::WeakValue(..))))
+            .or_else(|| single(&|k| k == Kind::NumConn))
+    }
+
+    /// Whether a folded word is a noun, measure word or multiplier of language `li`.
+    pub fn is_word_of(&self, folded: &str, li: u8) -> bool {
+        li < 64
+            && self
+                .lang_words
+                .get(folded)
+                .is_some_and(|m| m & (1 << li) != 0)
+    }
+
+    /// A cheap test: the word starts like a piece of a joined number word.
+    pub fn may_be_joined(&self, folded: &str) -> bool {
+        let head_end = folded
+            .char_indices()
+            .nth(2)
+            .map_or(folded.len(), |(i, _)| i);
+        folded.len() >= 4 && self.part_heads.contains_key(&folded[..head_end])
+    }
+
+    /// Splits a folded word written as joined number pieces ("ventuno" → 20, 1;
+    /// "tremilacinquecento" → 3, 1000, 5, 100) into `out`; false (and `out` as it was) when
+    /// the word is not made entirely of pieces.
+    pub fn split_joined(&self, folded: &str, out: &mut Vec<Kind>) -> bool {
+        let head_end = folded
+            .char_indices()
+            .nth(2)
+            .map_or(folded.len(), |(i, _)| i);
+        if folded.len() < 4 || !self.part_heads.contains_key(&folded[..head_end]) {
+            return false;
+        }
+        let mark = out.len();
+        if self.split_from(folded, out, 0) {
+            return true;
+        }
+        out.truncate(mark);
+        false
+    }
+
+    fn split_from(&self, w: &str, out: &mut Vec<Kind>, depth: usize) -> bool {
+        if w.is_empty() {
+            return depth > 1;
+        }
+        if depth > 8 {
+            return false;
+        }
+        // Longest piece first, then shorter ones.
+        let ends: Vec<usize> = w.char_indices().map(|(i, c)| i + c.len_utf8()).collect();
+        for &e in ends.iter().rev() {
+            if let Some(&k) = self.parts.get(&w[..e]) {
+                out.push(k);
+                if self.split_from(&w[e..], out, depth + 1) {
+                    return true;
+                }
+                out.pop();
+            }
+        }
+        false
     }
 }
 

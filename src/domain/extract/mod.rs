@@ -13,6 +13,8 @@ mod engine;
 mod lexicon;
 mod measures;
 mod numbers;
+#[cfg(test)]
+mod numeral_tables;
 mod subjects;
 mod text;
 mod tokens;
