@@ -18,6 +18,8 @@ mod text;
 mod tokens;
 
 #[cfg(test)]
+mod lexicon_tests;
+#[cfg(test)]
 mod tests;
 
 pub use subjects::{default_subject_lexicon, SubjectAlias};
