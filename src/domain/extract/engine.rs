@@ -524,7 +524,8 @@ pub(crate) fn extract(lx: &Lexicon, subj: &SubjectMatcher, text: &str) -> Vec<Ex
                 qualifier = q;
             }
         }
-        let toll = toll_before(&doc, lead, &srange);
+        // The toll verb may itself be the qualifier ("has surpassed 25,000", "supera i").
+        let toll = toll_before(&doc, lead, &srange).or_else(|| toll_before(&doc, x.s, &srange));
         if toll.is_some_and(|(_, over)| over) && qualifier == Qualifier::Exact {
             qualifier = Qualifier::AtLeast;
         }

@@ -24,6 +24,8 @@ mod context_tests;
 #[cfg(test)]
 mod group_tests;
 #[cfg(test)]
+mod lexicon_tests;
+#[cfg(test)]
 mod tests;
 
 pub use subjects::{default_subject_lexicon, SubjectAlias};
