@@ -185,3 +185,69 @@ fn only_a_harm_is_denied_as_zero() {
     let c = claim_of("The army denied that any civilians had been killed.", 0);
     assert_eq!(c.measure, Measure::Killed);
 }
+
+#[test]
+fn a_copula_does_not_hide_the_noun_of_a_part() {
+    let text = "Some 50 people were killed, five of them are children.";
+    let c = claim_of(text, 5);
+    assert_eq!(
+        (c.measure, c.group.as_str()),
+        (Measure::Killed, "civilians")
+    );
+    let text = "Of the 98 people wounded, some 16 were children, 46 women and 36 men.";
+    assert_eq!(claim_of(text, 16).group, "civilians");
+    for v in [16, 46, 36] {
+        assert_eq!(claim_of(text, v).measure, Measure::Wounded, "{v}");
+    }
+}
+
+#[test]
+fn a_list_takes_the_measure_only_right_after_a_figure() {
+    // A figure of people far from the last figure is no item of its list.
+    let text = "An air strike killed 12 civilians on Monday in a town whose 3,000 residents had fled earlier in the year.";
+    assert!(claims(text)
+        .iter()
+        .all(|c| c.value != 3000 || c.measure != Measure::Killed));
+}
+
+#[test]
+fn round_collective_numbers_are_approximate() {
+    for (text, value, qualifier) in [
+        (
+            "Une centaine de morts ont été recensés.",
+            100,
+            Qualifier::Approx,
+        ),
+        (
+            "Il y a eu plus d'un millier de blessés.",
+            1000,
+            Qualifier::AtLeast,
+        ),
+        (
+            "Un centinaio di feriti sono stati ricoverati.",
+            100,
+            Qualifier::Approx,
+        ),
+        (
+            "Un centenar de muertos fue contabilizado.",
+            100,
+            Qualifier::Approx,
+        ),
+        (
+            "Uma centena de mortos foi confirmada.",
+            100,
+            Qualifier::Approx,
+        ),
+        ("A dozen people were killed.", 12, Qualifier::Approx),
+    ] {
+        assert_eq!(claim_of(text, value).qualifier, qualifier, "{text}");
+    }
+    // Plurals stay vague.
+    assert!(claims("Des centaines de personnes ont été blessées.").is_empty());
+}
+
+#[test]
+fn a_partitive_figure_takes_the_measure_of_its_whole() {
+    let text = "The minister said at least 120 of the 5,000 people who were injured are in critical condition.";
+    assert_eq!(claim_of(text, 120).measure, Measure::Wounded);
+}

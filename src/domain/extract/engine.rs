@@ -172,6 +172,20 @@ fn scan_noun_phrase(
             j += m.len as usize;
             continue;
         }
+        // A copula before the noun of a part or a list ("five of them are children", "16
+        // were children, 46 women"): the noun is still the figure's.
+        if words == 0
+            && doc.has(j, |k| k == Kind::Aux)
+            && j + 1 < sent.end
+            && !nums[j + 1]
+            && (subj
+                .match_at(doc, j + 1)
+                .is_some_and(|(g, _)| g != UNKNOWN_GROUP)
+                || lx.noun_class(doc.t.norm(j + 1)).is_some())
+        {
+            j += 1;
+            continue;
+        }
         if doc.has(j, |k| {
             matches!(
                 k,
@@ -524,6 +538,11 @@ pub(crate) fn extract(lx: &Lexicon, subj: &SubjectMatcher, text: &str) -> Vec<Ex
                 qualifier = q;
             }
         }
+        if qualifier == Qualifier::Exact
+            && (x.s..x.e).any(|k| doc.has(k, |k| k == Kind::RoundNumber))
+        {
+            qualifier = Qualifier::Approx;
+        }
         // The toll verb may itself be the qualifier ("has surpassed 25,000", "supera i").
         let toll = toll_before(&doc, lead, &srange).or_else(|| toll_before(&doc, x.s, &srange));
         if toll.is_some_and(|(_, over)| over) && qualifier == Qualifier::Exact {
@@ -601,11 +620,24 @@ pub(crate) fn extract(lx: &Lexicon, subj: &SubjectMatcher, text: &str) -> Vec<Ex
             .and_then(|(verb, _)| toll_subject_measure(&doc, &nums, verb, &srange));
         // Ellipsis: a bare figure in a breakdown counts what the figure before it in the
         // sentence counted ("stands at 5,273, with 2,326 in government areas and 2,950 in …").
-        let elided = (own == Cue::Nothing && np.head.is_none() && np.alias.is_none() && !x.dual)
+        // So does a figure of people in a list right after it ("16 were children, 46 women
+        // and 36 men").
+        let listed = |d: &Draft| {
+            (np.alias.is_some() || matches!(np.head, Some(Some(_))))
+                && lead.saturating_sub(d.tok_e) <= 4
+                && (d.tok_e..lead)
+                    .any(|k| doc.has(k, |x| x == Kind::Conj) || matches!(doc.t.raw(k), "," | "،"))
+                && (d.tok_e..lead).all(|k| {
+                    !doc.has(k, |x| x == Kind::Stop)
+                        || doc.has(k, |x| matches!(x, Kind::Conj | Kind::Aux))
+                })
+        };
+        let elided = (own == Cue::Nothing && !x.dual)
             .then(|| {
                 drafts
                     .last()
                     .filter(|d| d.sent == sent && d.expr.is_some())
+                    .filter(|d| (np.head.is_none() && np.alias.is_none()) || listed(d))
                     .map(|d| d.claim.measure)
             })
             .flatten();

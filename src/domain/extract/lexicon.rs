@@ -47,6 +47,9 @@ pub(crate) struct NumbersSection {
     /// multipliers, recognized only inside a word made entirely of them.
     compound_values: BTreeMap<String, i64>,
     compound_multipliers: BTreeMap<String, i64>,
+    /// Multipliers that give a round, approximate figure ("une centaine", "a dozen"): the
+    /// figure is `approx` unless a qualifier says more.
+    approximate: Words,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -267,6 +270,8 @@ pub(crate) enum Kind {
     TollNoun,
     /// "from", "du", "من": who gave a toll follows.
     SourceOf,
+    /// "centaine", "dozen": a multiplier that makes the figure approximate.
+    RoundNumber,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -390,6 +395,7 @@ impl Lexicon {
         self.langs = self.langs.saturating_add(1);
         self.add_all(&n.articles, Kind::Article(li));
         self.add_all(&n.ones, Kind::One);
+        self.add_all(&n.approximate, Kind::RoundNumber);
         for (w, v) in &n.weak_values {
             self.add(w, Kind::WeakValue(*v, li));
         }

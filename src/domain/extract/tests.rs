@@ -127,8 +127,8 @@ const CASES: &[Case] = &[
     ),
     (
         "A dozen soldiers were wounded.",
-        &[(12, None, Exact, Wounded, "unknown")],
-        "a dozen",
+        &[(12, None, Approx, Wounded, "unknown")],
+        "a dozen is about twelve",
     ),
     (
         "Three hundred people were evacuated.",
