@@ -67,6 +67,7 @@ fn back_segment(
             // "… 80,052 reported injured the country's disaster agency said": a name that
             // opens with an article or a capital right after the figure's clause.
             let opens_name = j < end
+                && !doc.has(j, |x| x == Kind::SourceOf)
                 && (doc.has(j, |x| x == Kind::Function)
                     || doc
                         .t
@@ -160,6 +161,15 @@ fn backward_np(doc: &Doc, verb: usize, sent: &Range<usize>, nums: &[bool]) -> Op
     }
     if j > sent.start && doc.has(j - 1, |k| k == Kind::Pronoun) {
         return None;
+    }
+    // "X — an aside between dashes — said": the name stands before the aside.
+    if j > sent.start && matches!(doc.t.raw(j - 1), "—" | "–") {
+        if let Some(open) = (j.saturating_sub(24).max(sent.start)..j - 1)
+            .rev()
+            .find(|&k| matches!(doc.t.raw(k), "—" | "–"))
+        {
+            j = open;
+        }
     }
     let comma_skipped = j > sent.start && is_comma(doc, j - 1);
     let end = if comma_skipped { j - 1 } else { j };
@@ -264,6 +274,16 @@ fn sentence_subject(doc: &Doc, sent: &Range<usize>, nums: &[bool]) -> Option<Ran
     trim_np(doc, a..end)
 }
 
+/// A reporting verb right after a comma whose clause closes with a comma within a few words:
+/// a parenthetical with the speaker after the verb.
+fn inverted(doc: &Doc, verb: usize, after: usize, sent: &Range<usize>) -> bool {
+    verb > sent.start
+        && is_comma(doc, verb - 1)
+        && (after..(after + 8).min(sent.end))
+            .take_while(|&k| !doc.is_punct(k) || is_comma(doc, k))
+            .any(|k| is_comma(doc, k) && k > after)
+}
+
 /// Finds every marker in the text and resolves the source each names.
 pub(crate) fn resolve_markers(doc: &Doc, nums: &[bool]) -> Vec<Marker> {
     let mut out: Vec<Marker> = Vec::new();
@@ -280,8 +300,20 @@ pub(crate) fn resolve_markers(doc: &Doc, nums: &[bool]) -> Vec<Marker> {
             let after = i + m.len as usize;
             let prev_here = last_here.clone();
             let np = match kind {
+                // ", affermano i russi,", ", said the minister,": a verb between commas has
+                // its speaker after it.
+                // A name with its appositive before the comma is still the speaker ("X, a
+                // member of parliament, disputed the account, saying").
                 AttrKind::Before => {
-                    backward_np(doc, i, sent, nums).or_else(|| forward_np(doc, after, sent, nums).0)
+                    let back = backward_np(doc, i, sent, nums);
+                    let appositive = back
+                        .as_ref()
+                        .is_some_and(|r| (r.start..r.end).any(|k| is_comma(doc, k)));
+                    if inverted(doc, i, after, sent) && !appositive {
+                        forward_np(doc, after, sent, nums).0.or(back)
+                    } else {
+                        back.or_else(|| forward_np(doc, after, sent, nums).0)
+                    }
                 }
                 AttrKind::After => forward_np(doc, after, sent, nums)
                     .0
