@@ -207,7 +207,7 @@ fn forward_np(
         .find(|&k| doc.has(k, |x| matches!(x, Kind::Measure(_) | Kind::TollNoun)))
         .and_then(|k| {
             (k + 1..(k + 4).min(sent.end))
-                .take_while(|&j| !nums[j] && !(doc.is_punct(j) && !inner_punct(doc, j)))
+                .take_while(|&j| !nums[j] && (!doc.is_punct(j) || inner_punct(doc, j)))
                 .find(|&j| doc.has(j, |x| x == Kind::SourceOf))
         })
         .filter(|&j| (a..j).all(|k| !nums[k]))
