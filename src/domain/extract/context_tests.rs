@@ -251,3 +251,16 @@ fn a_partitive_figure_takes_the_measure_of_its_whole() {
     let text = "The minister said at least 120 of the 5,000 people who were injured are in critical condition.";
     assert_eq!(claim_of(text, 120).measure, Measure::Wounded);
 }
+
+#[test]
+fn claimed_the_lives_of_is_a_death_toll() {
+    for text in [
+        "The double bombing claimed the lives of 60 people.",
+        "El atentado cobró la vida de 60 personas.",
+        "L'attentat a coûté la vie à 60 personnes.",
+        "L'attentato è costato la vita a 60 persone.",
+        "O atentado custou a vida de 60 pessoas.",
+    ] {
+        assert_eq!(claim_of(text, 60).measure, Measure::Killed, "{text}");
+    }
+}
