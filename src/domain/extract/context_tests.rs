@@ -264,3 +264,14 @@ fn claimed_the_lives_of_is_a_death_toll() {
         assert_eq!(claim_of(text, 60).measure, Measure::Killed, "{text}");
     }
 }
+
+#[test]
+fn figures_joined_by_and_share_the_predicate_after_them() {
+    let text = "Nine Russian contractors and 26 pro-government fighters were killed.";
+    assert_eq!(claim_of(text, 9).measure, Measure::Killed);
+    assert_eq!(claim_of(text, 9).group, "russia");
+    assert_eq!(claim_of(text, 26).measure, Measure::Killed);
+    // A measure right after a figure is its own, however the figures are joined.
+    let text = "Sono morte 300 persone e 450mila feriti sono stati curati.";
+    assert_eq!(claim_of(text, 450_000).measure, Measure::Wounded);
+}

@@ -663,7 +663,9 @@ pub(crate) fn extract(lx: &Lexicon, subj: &SubjectMatcher, text: &str) -> Vec<Ex
                     Cue::Found { measure, .. } => Some(measure),
                     _ => own_measure,
                 }
-            } else if coord_measure.is_some() {
+            } else if coord_measure.is_some() && !matches!(own, Cue::Found { dist: 0, .. }) {
+                // A measure right after the figure is its own ("3 milioni di morti e 450mila
+                // feriti").
                 coord_measure
             } else if toll_measure.is_some() {
                 toll_measure

@@ -28,9 +28,24 @@ pub(crate) fn find_cue(
     let mut best: Option<(usize, bool, Measure)> = None; // (dist, is_backward, measure)
     let mut neutral: Option<usize> = None;
     let mut j = e;
-    while j < sent.end && j < e + FORWARD {
+    let mut reach = e + FORWARD;
+    while j < sent.end && j < reach {
         if nums[j] {
-            break;
+            // Figures joined by "and" share the predicate after them ("nine Russian
+            // contractors and 26 pro-government fighters were killed").
+            let joined = j > e
+                && (doc.has(j - 1, |x| x == Kind::Conj) || doc.at(j).iter().any(|m| m.conj))
+                && (e..j).all(|k| !doc.is_punct(k));
+            if !joined {
+                break;
+            }
+            let mut k = j;
+            while k < sent.end && nums[k] {
+                k += 1;
+            }
+            reach += k - j;
+            j = k;
+            continue;
         }
         if let Some(m) = doc.find(j, |k| matches!(k, Kind::Measure(_))) {
             if let Kind::Measure(me) = m.kind {
