@@ -325,10 +325,7 @@ fn source_for(doc: &Doc, markers: &Markers, sent: usize, at: usize) -> Option<St
     let q = markers.quotes.partition_point(|q| q.end <= at);
     if let Some(q) = markers.quotes.get(q).filter(|q| q.contains(&at)) {
         let after = markers.list.partition_point(|m| m.tok < q.end);
-        let close_sent = doc
-            .t
-            .sents
-            .partition_point(|r| r.end <= q.end.saturating_sub(1));
+        let close_sent = doc.t.sentence_of(q.end.saturating_sub(1));
         if let Some(m) = markers.list[after..]
             .iter()
             .take_while(|m| m.sent <= close_sent + 1 && m.tok <= q.end + 12)
@@ -368,7 +365,6 @@ struct Markers {
 fn long_quotes(doc: &Doc) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut open: Option<(usize, char)> = None;
-    let sent_of = |i: usize| doc.t.sents.partition_point(|r| r.end <= i);
     for i in 0..doc.len() {
         if let Some((o, _)) = open {
             if doc.t.toks[i].line != doc.t.toks[o].line {
@@ -386,7 +382,7 @@ fn long_quotes(doc: &Doc) -> Vec<Range<usize>> {
             (Some((o, oc)), '”' | '»' | '"')
                 if matches!((oc, c), ('“', '”') | ('«', '»') | ('"', '"')) =>
             {
-                if sent_of(o + 1) != sent_of(i.saturating_sub(1)) {
+                if doc.t.sentence_of(o + 1) != doc.t.sentence_of(i.saturating_sub(1)) {
                     out.push(o + 1..i);
                 }
                 open = None;

@@ -9,6 +9,19 @@ use std::ops::Range;
 const FORWARD: usize = 10;
 const BACKWARD: usize = 8;
 
+/// The longest measure entry starting at token `k` that ends by token `limit`, with the
+/// number of tokens it covers.
+fn measure_ending_by(doc: &Doc, k: usize, limit: usize) -> Option<(Measure, usize)> {
+    doc.at(k)
+        .iter()
+        .filter(|m| matches!(m.kind, Kind::Measure(_)) && k + m.len as usize <= limit)
+        .max_by_key(|m| m.len)
+        .and_then(|m| match m.kind {
+            Kind::Measure(me) => Some((me, m.len as usize)),
+            _ => None,
+        })
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Cue {
     Found { measure: Measure, dist: usize },
@@ -70,22 +83,14 @@ pub(crate) fn find_cue(
         if k > 0 && nums[k - 1] && !doc.at(k).iter().any(|m| m.conj) {
             break;
         }
-        let found = doc
-            .at(k)
-            .iter()
-            .filter(|m| matches!(m.kind, Kind::Measure(_)) && k + m.len as usize <= lead)
-            .max_by_key(|m| m.len);
-        if let Some(m) = found {
-            if let Kind::Measure(me) = m.kind {
-                let behind_conj = (k + m.len as usize..lead)
-                    .any(|q| doc.has(q, |x| x == Kind::Conj))
-                    || doc.at(lead).iter().any(|m| m.conj);
-                let dist = lead - (k + m.len as usize) + if behind_conj { 2 } else { 0 };
-                if best.is_none_or(|(d, _, _)| dist < d) {
-                    best = Some((dist, true, me));
-                }
-                break;
+        if let Some((me, len)) = measure_ending_by(doc, k, lead) {
+            let behind_conj = (k + len..lead).any(|q| doc.has(q, |x| x == Kind::Conj))
+                || doc.at(lead).iter().any(|m| m.conj);
+            let dist = lead - (k + len) + if behind_conj { 2 } else { 0 };
+            if best.is_none_or(|(d, _, _)| dist < d) {
+                best = Some((dist, true, me));
             }
+            break;
         }
         if doc.has(k, |x| x == Kind::Neutral) {
             let dist = lead - j;
@@ -139,16 +144,7 @@ pub(crate) fn toll_subject_measure(
     verb: usize,
     sent: &Range<usize>,
 ) -> Option<Measure> {
-    let measure_at = |k: usize| {
-        doc.at(k)
-            .iter()
-            .filter(|m| matches!(m.kind, Kind::Measure(_)) && k + m.len as usize <= verb)
-            .max_by_key(|m| m.len)
-            .and_then(|m| match m.kind {
-                Kind::Measure(me) => Some(me),
-                _ => None,
-            })
-    };
+    let measure_at = |k: usize| measure_ending_by(doc, k, verb).map(|(me, _)| me);
     let lo = sent.start.max(verb.saturating_sub(TOLL_SUBJECT));
     for k in (lo..verb).rev() {
         if nums[k] {

@@ -44,6 +44,10 @@ impl<'a> Tokens<'a> {
     pub fn len(&self) -> usize {
         self.toks.len()
     }
+    /// The index of the sentence holding token `i` (sentences are in order).
+    pub fn sentence_of(&self, i: usize) -> usize {
+        self.sents.partition_point(|r| r.end <= i)
+    }
 }
 
 fn is_word_char(c: char) -> bool {
