@@ -437,7 +437,11 @@ fn extract_command(file: &std::path::Path, json: bool) -> anyhow::Result<ExitCod
         std::fs::read(file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
     let text = String::from_utf8(bytes)
         .map_err(|_| anyhow::anyhow!("{} is not valid UTF-8 text", file.display()))?;
-    let claims = crate::domain::pipeline::read_claims(&Extractor::with_default_lexicons(), &text);
+    let claims = crate::domain::pipeline::read_claims(
+        &Extractor::with_default_lexicons(),
+        crate::domain::linking::Gazetteer::builtin(),
+        &text,
+    );
     let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
     let written = write_claims(&mut stdout, &text, &claims, json).and_then(|()| {
         use std::io::Write;

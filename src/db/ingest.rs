@@ -77,7 +77,7 @@ impl Prepared {
 
 /// Reads `submission` for storing.
 pub fn prepare(submission: Submission, extractor: &Extractor) -> Prepared {
-    let claims = read_claims(extractor, &submission.text);
+    let claims = read_claims(extractor, &linking::gazetteer(), &submission.text);
     let signature = linking::signature_of(
         &submission.text,
         &submission.lang,
@@ -450,6 +450,7 @@ pub fn store_claims(
             span_end: c.end as i32,
             quote,
             origin: "extracted",
+            scope: c.scope.as_deref(),
         })
         .collect();
     let ids: Vec<i64> = if rows.is_empty() {

@@ -312,6 +312,7 @@ type ClaimRow = (
         String,
         Option<String>,
         Option<i64>,
+        Option<String>,
     ),
 );
 
@@ -338,6 +339,7 @@ fn link_claims(conn: &mut PgConnection, event_id: i64) -> QueryResult<Vec<LinkCl
                 claims::group_key,
                 claims::source_text,
                 claims::part_of_id,
+                claims::scope,
             ),
         ))
         .order(claims::id)
@@ -351,7 +353,7 @@ fn link_claims(conn: &mut PgConnection, event_id: i64) -> QueryResult<Vec<LinkCl
         .into_iter()
         .map(
             |(claim_id, article_id, version, version_id, start, published, outlet, url, c)| {
-                let (value, value_max, qualifier, measure, group, source, part_of) = c;
+                let (value, value_max, qualifier, measure, group, source, part_of, scope) = c;
                 LinkClaim {
                     claim_id,
                     article_id,
@@ -370,6 +372,7 @@ fn link_claims(conn: &mut PgConnection, event_id: i64) -> QueryResult<Vec<LinkCl
                     group,
                     source,
                     part_of,
+                    scope,
                 }
             },
         )

@@ -56,6 +56,7 @@ pub struct Claim {
     pub origin: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    pub scope: Option<String>,
 }
 
 impl Claim {
@@ -72,6 +73,7 @@ impl Claim {
             part_of: self.part_of_id.and_then(position_of),
             start: self.span_start.max(0) as usize,
             end: self.span_end.max(0) as usize,
+            scope: self.scope.clone(),
         }
     }
 }
@@ -100,4 +102,5 @@ pub struct NewClaim<'a> {
     pub span_end: i32,
     pub quote: &'a str,
     pub origin: &'a str,
+    pub scope: Option<&'a str>,
 }

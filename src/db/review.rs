@@ -360,6 +360,7 @@ pub fn add_claim(
                     span_end: end as i32,
                     quote: sentence_around(&body, start, end),
                     origin: "manual",
+                    scope: None,
                 },
                 claims::status.eq("confirmed"),
             ))
@@ -428,7 +429,7 @@ pub fn reextract(
             .iter()
             .map(|c| (c.span_start.max(0) as usize, c.span_end.max(0) as usize))
             .collect();
-        let fresh = read_claims(extractor, &body);
+        let fresh = read_claims(extractor, &super::linking::gazetteer(), &body);
         let base = kept.iter().map(|c| c.position).max().map_or(0, |p| p + 1);
         let mut ids: Vec<Option<i64>> = vec![None; fresh.len()];
         let mut added = Vec::new();
@@ -453,6 +454,7 @@ pub fn reextract(
                         span_end: c.end as i32,
                         quote: sentence_around(&body, c.start, c.end),
                         origin: "extracted",
+                        scope: c.scope.as_deref(),
                     },
                 )
                 .returning(claims::id)

@@ -71,6 +71,7 @@ diesel::table! {
         origin -> Text,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        scope -> Nullable<Text>,
     }
 }
 

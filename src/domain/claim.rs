@@ -86,6 +86,10 @@ pub struct ExtractedClaim {
     pub part_of: Option<usize>,
     pub start: usize,
     pub end: usize,
+    /// What narrows the figure's question: a place the text divides the toll by, a time, a
+    /// rate or a kind of thing (see `domain::linking::scope`). Filled after extraction.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
 }
 
 #[cfg(test)]

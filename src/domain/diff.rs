@@ -1036,6 +1036,7 @@ mod tests {
             part_of: None,
             start,
             end: start + 2,
+            scope: None,
         }
     }
 

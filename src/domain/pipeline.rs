@@ -1,12 +1,22 @@
 //! The claims of a text as every entry point stores them: extracted, then parts linked to the
-//! figures they belong to ("including five children", "بينهم", "two of them").
+//! figures they belong to ("including five children", "بينهم", "two of them"), then scoped
+//! (the place, time, rate or kind of thing a figure is about; see `linking::scope`).
 
 use super::extract::Extractor;
-use super::linking::infer_part_of;
+use super::linking::scope::infer_scopes;
+use super::linking::{infer_part_of, Gazetteer};
 use super::ExtractedClaim;
 
-pub fn read_claims(extractor: &Extractor, text: &str) -> Vec<ExtractedClaim> {
+pub fn read_claims(
+    extractor: &Extractor,
+    gazetteer: &Gazetteer,
+    text: &str,
+) -> Vec<ExtractedClaim> {
     let mut claims = extractor.extract(text);
     infer_part_of(text, &mut claims);
+    let scopes = infer_scopes(text, &claims, extractor, gazetteer);
+    for (c, s) in claims.iter_mut().zip(scopes) {
+        c.scope = s;
+    }
     claims
 }

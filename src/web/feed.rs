@@ -313,6 +313,7 @@ mod tests {
             origin: "extracted".into(),
             created_at: at(0),
             updated_at: at(0),
+            scope: None,
         }
     }
 

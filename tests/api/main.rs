@@ -14,6 +14,7 @@ mod home;
 mod json_api;
 mod review;
 mod scale_out;
+mod scopes;
 mod search;
 mod test_site;
 mod wadi;

@@ -116,6 +116,11 @@ pub(crate) struct NounSection {
     affiliation_prefix: Words,
     /// Glued after it: "-backed", "-led" ("iran-backed").
     affiliation_suffix: Words,
+    /// Things a figure may count instead of people: cars, trucks (linking keeps figures about
+    /// different kinds of things apart).
+    vehicles: Words,
+    /// houses, buildings, shops, منازل.
+    buildings: Words,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -289,6 +294,25 @@ pub(crate) enum NounClass {
     Hostile,
 }
 
+/// What a subject counts, where it is not people.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SubjectKind {
+    Vehicles,
+    Buildings,
+    /// attackers, terrorists: not to be compared with a count of victims or bodies.
+    Hostile,
+}
+
+impl SubjectKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SubjectKind::Vehicles => "vehicles",
+            SubjectKind::Buildings => "buildings",
+            SubjectKind::Hostile => "hostile",
+        }
+    }
+}
+
 struct Phrase {
     rest: Box<[Box<str>]>,
     kind: Kind,
@@ -322,6 +346,8 @@ pub(crate) struct Lexicon {
     lang_words: FxMap<Box<str>, u64>,
     langs: u8,
     nouns: FxMap<Box<str>, NounClass>,
+    /// Nouns naming things rather than people, with the kind they name.
+    things: FxMap<Box<str>, SubjectKind>,
     possessives: FxMap<Box<str>, ()>,
     /// Affiliation phrases by their first word.
     affiliations: FxMap<Box<str>, Vec<Affiliation>>,
@@ -344,6 +370,7 @@ impl Lexicon {
             lang_words: FxMap::default(),
             langs: 0,
             nouns: FxMap::default(),
+            things: FxMap::default(),
             possessives: FxMap::default(),
             affiliations: FxMap::default(),
             affiliation_prefixes: Vec::new(),
@@ -511,6 +538,15 @@ impl Lexicon {
                 self.nouns.entry(key.into_boxed_str()).or_insert(class);
             }
         }
+        for (words, kind) in [
+            (&nn.vehicles, SubjectKind::Vehicles),
+            (&nn.buildings, SubjectKind::Buildings),
+        ] {
+            for w in words {
+                let key = super::text::normalize_alias(w);
+                self.things.entry(key.into_boxed_str()).or_insert(kind);
+            }
+        }
         for w in &nn.possessive {
             self.possessives
                 .insert(super::text::fold(w).into_boxed_str(), ());
@@ -594,6 +630,15 @@ impl Lexicon {
                 });
             }
         }
+    }
+
+    /// The kind of thing a folded word names ("cars" → vehicles), by its stem; `None` for people
+    /// and for words the lexicons don't know.
+    pub fn thing_kind(&self, folded: &str) -> Option<SubjectKind> {
+        let mut v = Vec::new();
+        clitic_variants(folded, &mut v);
+        v.iter()
+            .find_map(|&(off, _)| self.things.get(stem(&folded[off..])).copied())
     }
 
     /// The noun class of a folded word, by its stem.

@@ -28,6 +28,7 @@ mod lexicon_tests;
 #[cfg(test)]
 mod tests;
 
+pub use lexicon::SubjectKind;
 pub use subjects::{default_subject_lexicon, SubjectAlias};
 pub use text::normalize_alias;
 
@@ -62,6 +63,26 @@ impl Extractor {
     /// Every claim in `text`, in text order. Never panics; offsets are on char boundaries.
     pub fn extract(&self, text: &str) -> Vec<ExtractedClaim> {
         engine::extract(self.lexicon, &self.subjects, text)
+    }
+
+    /// What a claim's subject counts when it is not people: the last word of the subject that
+    /// the lexicons name as a vehicle, a building, or an attacker ("terrorists"). `None` for
+    /// people and for nouns the lexicons don't know.
+    pub fn subject_kind(&self, subject: &str) -> Option<SubjectKind> {
+        let folded = text::fold(subject);
+        folded
+            .split(' ')
+            .rev()
+            .filter(|w| !w.is_empty())
+            .find_map(|w| {
+                self.lexicon.thing_kind(w).or_else(|| {
+                    matches!(
+                        self.lexicon.noun_class(w),
+                        Some(lexicon::NounClass::Hostile)
+                    )
+                    .then_some(SubjectKind::Hostile)
+                })
+            })
     }
 
     /// Every number the parser reads in `text` (digits in three scripts, number words, duals,

@@ -12,6 +12,8 @@
 //!    it is the outlet's own (`outlet:<name>`), so an outlet revising its own figure supersedes it.
 //! 2. A claim whose group is `unknown` joins the fact of a specific group when a claim of that
 //!    group with the same measure and value comes from the same article or the same source.
+//!    Otherwise an `unknown` figure of people joins `civilians` when civilians are the only
+//!    named group the event's figures of that measure count.
 //! 3. `part_of` pointing at a larger figure of the same fact explains the part (whoever said it).
 //! 4. Only claims of an article's latest version can be positions. A claim of an earlier version
 //!    is a repeat of, or superseded by, its source's position; if its source has no figure left
@@ -28,12 +30,16 @@
 
 use super::groups::includes;
 use super::interval::{describe, Interval};
+use super::scope::{describe as describe_scope, relation, Relation};
 use super::sources::{normalize_name, SourceDirectory, SourceRef};
 use crate::domain::{Measure, Qualifier, UNKNOWN_GROUP};
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
+
+/// The group of figures about civilians.
+const CIVILIANS: &str = "civilians";
 
 /// One stored claim, as the linker needs it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -61,6 +67,9 @@ pub struct LinkClaim {
     pub source: Option<String>,
     /// Claim id of the figure this one is part of.
     pub part_of: Option<i64>,
+    /// What narrows the figure's question (see [`super::scope`]): a place the article divides
+    /// the toll by, a time, a rate, or a kind of thing.
+    pub scope: Option<String>,
 }
 
 /// A member's role in its fact.
@@ -250,8 +259,18 @@ fn resolve<'a>(claims: &'a [LinkClaim], sources: &SourceDirectory) -> Vec<Resolv
             .collect();
         groups.sort_unstable();
         groups.dedup();
-        match groups.as_slice() {
-            [g] => g.to_string(),
+        if let [g] = groups.as_slice() {
+            return g.to_string();
+        }
+        // rule 2b: people of no named side, in an event whose only named victims of this
+        // measure are civilians, are counted with them ("105 civilians" against "200 people")
+        let people = c.scope.as_deref().is_none_or(|s| !s.starts_with("of:"));
+        let mut named = claims
+            .iter()
+            .filter(|d| d.measure == c.measure && d.group != UNKNOWN_GROUP)
+            .map(|d| d.group.as_str());
+        match (people, named.next()) {
+            (true, Some(CIVILIANS)) if named.all(|g| g == CIVILIANS) => CIVILIANS.to_string(),
             _ => c.group.clone(),
         }
     };
@@ -361,11 +380,14 @@ fn link_fact(measure: Measure, group: &str, idx: &[usize], all: &[Resolved]) -> 
             }
         }
     }
-    // group the rest by source
-    let mut by_source: BTreeMap<&str, Vec<&Resolved>> = BTreeMap::new();
+    // group the rest by source and scope: a source has one position per scope
+    let mut by_source: BTreeMap<(&str, Option<&str>), Vec<&Resolved>> = BTreeMap::new();
     for r in &members {
         if !role.contains_key(&r.c.claim_id) {
-            by_source.entry(r.source.key.as_str()).or_default().push(r);
+            by_source
+                .entry((r.source.key.as_str(), r.c.scope.as_deref()))
+                .or_default()
+                .push(r);
         }
     }
     let mut positions: Vec<&Resolved> = Vec::new();
@@ -409,39 +431,63 @@ fn link_fact(measure: Measure, group: &str, idx: &[usize], all: &[Resolved]) -> 
             role.insert(r.c.claim_id, (rl, why));
         }
     }
-    // rule 6: positions of different sources
+    // rule 6: positions of different sources, where their scopes can be compared
     let mut disputed_positions: Vec<i64> = Vec::new();
     for p in &positions {
-        let against: Vec<String> = positions
-            .iter()
-            .filter(|q| q.source.key != p.source.key && !interval(p.c).overlaps(&interval(q.c)))
-            .map(|q| format!("{} ({})", desc(q.c), q.source.name))
-            .collect();
-        let others: Vec<String> = positions
-            .iter()
-            .filter(|q| q.source.key != p.source.key)
-            .map(|q| format!("{} ({})", desc(q.c), q.source.name))
-            .collect();
+        let mut against: Vec<String> = Vec::new();
+        let mut others: Vec<String> = Vec::new();
+        let mut within: Option<String> = None;
+        for q in positions.iter().filter(|q| q.source.key != p.source.key) {
+            let (ip, iq) = (interval(p.c), interval(q.c));
+            let named = format!("{} ({})", desc(q.c), q.source.name);
+            match relation(p.c.scope.as_deref(), q.c.scope.as_deref()) {
+                Relation::Same => {
+                    if !ip.overlaps(&iq) {
+                        against.push(named.clone());
+                    }
+                    others.push(named);
+                }
+                // a figure for part of the place: accounted for by a figure of the whole (an
+                // unscoped figure may itself be another part, so size proves nothing)
+                Relation::Inside if ip.lo <= iq.hi + 1e-9 => {
+                    within.get_or_insert(named);
+                }
+                Relation::Inside | Relation::Encloses | Relation::Apart => {}
+            }
+        }
         let lead = p
             .restates
             .as_ref()
             .map(|r| format!("{r}; "))
             .unwrap_or_default();
-        if against.is_empty() {
-            let why = if others.is_empty() {
-                "only source for this figure".to_string()
-            } else {
-                format!("consistent with {}", others.join(", "))
-            };
-            role.insert(p.c.claim_id, (Role::Agreeing, format!("{lead}{why}")));
-        } else {
+        let scoped =
+            p.c.scope
+                .as_deref()
+                .map(|s| format!("{}: ", describe_scope(s)))
+                .unwrap_or_default();
+        if !against.is_empty() {
             disputed_positions.push(p.c.claim_id);
             role.insert(
                 p.c.claim_id,
                 (
                     Role::Disputed,
-                    format!("{lead}conflicts with {}", against.join(", ")),
+                    format!("{lead}{scoped}conflicts with {}", against.join(", ")),
                 ),
+            );
+        } else if let (Some(whole), true) = (within, others.is_empty()) {
+            role.insert(
+                p.c.claim_id,
+                (Role::Explained, format!("{lead}{scoped}part of {whole}")),
+            );
+        } else {
+            let why = if others.is_empty() {
+                "only source for this figure".to_string()
+            } else {
+                format!("consistent with {}", others.join(", "))
+            };
+            role.insert(
+                p.c.claim_id,
+                (Role::Agreeing, format!("{lead}{scoped}{why}")),
             );
         }
     }
@@ -449,7 +495,10 @@ fn link_fact(measure: Measure, group: &str, idx: &[usize], all: &[Resolved]) -> 
     for r in &members {
         if let Some((Role::Agreeing, why)) = role.get(&r.c.claim_id) {
             if r.c.is_latest && !positions.iter().any(|p| p.c.claim_id == r.c.claim_id) {
-                if let Some(p) = positions.iter().find(|p| p.source.key == r.source.key) {
+                if let Some(p) = positions
+                    .iter()
+                    .find(|p| p.source.key == r.source.key && p.c.scope == r.c.scope)
+                {
                     if disputed_positions.contains(&p.c.claim_id) {
                         let why = format!("{why}; that figure is disputed");
                         role.insert(r.c.claim_id, (Role::Disputed, why));
@@ -582,6 +631,13 @@ fn bounds(
     positions: &[&Resolved],
     members: &[&Resolved],
 ) -> Option<(Estimate, Estimate, Estimate)> {
+    // figures of the whole question, when there are any; parts and other scopes otherwise
+    let whole: Vec<&Resolved> = positions
+        .iter()
+        .copied()
+        .filter(|r| r.c.scope.is_none())
+        .collect();
+    let positions: &[&Resolved] = if whole.is_empty() { positions } else { &whole };
     let low = positions.iter().min_by_key(|r| (r.c.value, r.c.claim_id))?;
     let high = positions
         .iter()

@@ -1,10 +1,19 @@
 //! What a hedged figure allows: "at least 15" is 15..∞, "about 3,000" is 3,000 ± 10 %, "between
-//! 30 and 40" is 30..40, "up to 45" is 0..45, and a denial is exactly 0.
+//! 30 and 40" is 30..40, "up to 45" is 0..45, and a denial is exactly 0. A round figure stated
+//! plainly ("40 killed" in a headline, "25,000 dead") is read as rounded: ± 5 %.
 
 use crate::domain::Qualifier;
 
 /// Relative tolerance of an approximate figure ("about 20" agrees with 18..22).
 pub const APPROX_TOLERANCE: f64 = 0.10;
+
+/// Relative tolerance of a plain round figure (a multiple of ten, at least 20): a headline's "40"
+/// for the body's 39, "more than 25,000" for 25,401.
+pub const ROUNDING_TOLERANCE: f64 = 0.05;
+
+fn is_round(value: i64) -> bool {
+    value >= 20 && value % 10 == 0
+}
 
 /// The closed range of counts a figure allows.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -18,6 +27,13 @@ impl Interval {
         let v = value as f64;
         let top = value_max.map_or(v, |m| (m as f64).max(v));
         match qualifier {
+            Qualifier::Exact if value_max.is_none_or(|m| m == value) && is_round(value) => {
+                let tol = v * ROUNDING_TOLERANCE;
+                Interval {
+                    lo: v - tol,
+                    hi: v + tol,
+                }
+            }
             Qualifier::Exact => Interval { lo: v, hi: top },
             Qualifier::AtLeast => Interval {
                 lo: v,
@@ -74,6 +90,15 @@ mod tests {
         assert!(iv(20, Qualifier::Approx).overlaps(&iv(22, Qualifier::Exact)));
         assert!(!iv(20, Qualifier::Approx).overlaps(&iv(31, Qualifier::Exact)));
         assert!(!iv(3000, Qualifier::Approx).overlaps(&iv(40000, Qualifier::AtLeast)));
+    }
+
+    #[test]
+    fn round_figures_are_read_as_rounded() {
+        assert!(iv(40, Qualifier::Exact).overlaps(&iv(39, Qualifier::Exact)));
+        assert!(iv(25000, Qualifier::Exact).overlaps(&iv(25401, Qualifier::Exact)));
+        assert!(!iv(40, Qualifier::Exact).overlaps(&iv(35, Qualifier::Exact)));
+        assert!(!iv(39, Qualifier::Exact).overlaps(&iv(41, Qualifier::Exact)));
+        assert!(!iv(10, Qualifier::Exact).overlaps(&iv(11, Qualifier::Exact)));
     }
 
     #[test]

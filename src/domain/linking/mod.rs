@@ -19,6 +19,7 @@ pub mod interval;
 pub mod matcher;
 pub mod normalize;
 pub mod parts;
+pub mod scope;
 pub mod sources;
 
 pub use events::{match_event, signature, EventSignature};

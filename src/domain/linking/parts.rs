@@ -403,6 +403,7 @@ mod tests {
             part_of: None,
             start,
             end: start + quote.len(),
+            scope: None,
         }
     }
 

@@ -50,6 +50,7 @@ impl B {
             group: group.into(),
             source: source.map(str::to_string),
             part_of: None,
+            scope: None,
         });
         id
     }
@@ -622,6 +623,7 @@ fn inferred_part_of_feeds_the_linker() {
             part_of: None,
             start,
             end: start + quote.len(),
+            scope: None,
         }
     };
     let mut claims = vec![
@@ -651,6 +653,7 @@ fn sig(text: &str, claims_at: &[(&str, i64, Measure, &str)]) -> EventSignature {
                 part_of: None,
                 start,
                 end: start + q.len(),
+                scope: None,
             }
         })
         .collect();

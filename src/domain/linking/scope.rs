@@ -1,0 +1,627 @@
+//! What narrows a figure's question beyond event, measure and group: the thing it counts, the
+//! time or rate it is about, or the place a text divides a toll by. Two figures of one question
+//! dispute each other only when their scopes are comparable (see [`relation`]).
+//!
+//! Scopes, read from the figure's own clause (the text between its neighbouring figures, cut at
+//! clause breaks: `,` `;` `:`, "and", "while", «و», "et", "y", "e", …):
+//! - `of:<kind>`: an `unknown`-group figure whose subject is a thing or an attacker in the
+//!   lexicon's terms ("3 cars", "23 terrorists"), so that it is not compared with people or bodies.
+//! - `per:day`: a rate ("15,000 a day", «يومياً», "par jour"), not a toll.
+//! - `before:<year>`: the figure's sentence names a year earlier than the latest year of the text
+//!   (the 1999 earthquake's toll in a 2023 report; a war-wide toll "since 2011").
+//! - `in:<path>`: a place after a locative word ("in Turkey", «في سوريا», "na Turquia",
+//!   "Turkey's toll"), as the gazetteer path of the place (`tr/tr.hatay`). Kept only where the
+//!   article divides one measure by place (two or more distinct places among its figures of that
+//!   measure); a single place is the event's own and narrows nothing. An area held by one side
+//!   ("rebel-held areas", «مناطق سيطرة الحكومة») is a place of its own: `in:~rebel`, `in:~gov`.
+//!
+//! Call order: after extraction and [`super::infer_part_of`], on the same text and claims.
+
+use super::gazetteer::Gazetteer;
+use super::normalize::fold;
+use crate::domain::extract::Extractor;
+use crate::domain::quote::sentence_around;
+use crate::domain::{ExtractedClaim, Measure, UNKNOWN_GROUP};
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::OnceLock;
+
+/// The folded forms of a word list (ta marbuta, alef forms and accents folded as in the text).
+fn folded(list: &[&str]) -> HashSet<String> {
+    list.iter().map(|w| fold(w).trim().to_string()).collect()
+}
+
+fn locatives() -> &'static HashSet<String> {
+    static SET: OnceLock<HashSet<String>> = OnceLock::new();
+    SET.get_or_init(|| folded(LOCATIVE))
+}
+
+fn clause_words() -> &'static HashSet<String> {
+    static SET: OnceLock<HashSet<String>> = OnceLock::new();
+    SET.get_or_init(|| folded(CLAUSE_WORDS))
+}
+
+fn area_words() -> &'static HashSet<String> {
+    static SET: OnceLock<HashSet<String>> = OnceLock::new();
+    SET.get_or_init(|| folded(AREA_WORDS))
+}
+
+fn area_sides() -> &'static HashMap<String, &'static str> {
+    static MAP: OnceLock<HashMap<String, &'static str>> = OnceLock::new();
+    MAP.get_or_init(|| {
+        AREA_SIDES
+            .iter()
+            .map(|(w, side)| (fold(w).trim().to_string(), *side))
+            .collect()
+    })
+}
+
+fn per_day() -> &'static Vec<String> {
+    static LIST: OnceLock<Vec<String>> = OnceLock::new();
+    LIST.get_or_init(|| {
+        PER_DAY
+            .iter()
+            .map(|w| format!(" {} ", fold(w).trim()))
+            .collect()
+    })
+}
+
+/// Words after which a place is where a figure happened (folded).
+const LOCATIVE: &[&str] = &[
+    "in",
+    "across",
+    "inside",
+    "throughout",
+    "at",
+    "en",
+    "au",
+    "aux",
+    "a",
+    "dans",
+    "nel",
+    "nella",
+    "nei",
+    "negli",
+    "nelle",
+    "ad",
+    "em",
+    "no",
+    "na",
+    "nos",
+    "nas",
+    "في",
+    "داخل",
+    "وفي",
+];
+
+/// Words that join two clauses: a place on the other side belongs to another figure (folded).
+const CLAUSE_WORDS: &[&str] = &[
+    "and",
+    "while",
+    "whereas",
+    "but",
+    "و",
+    "بينما",
+    "فيما",
+    "وفي",
+    "et",
+    "tandis",
+    "alors",
+    "mais",
+    "y",
+    "mientras",
+    "pero",
+    "e",
+    "mentre",
+    "ma",
+    "enquanto",
+    "mas",
+];
+
+/// Words naming an area ("areas", "rebel-held", «مناطق»), folded.
+const AREA_WORDS: &[&str] = &[
+    "held",
+    "controlled",
+    "area",
+    "areas",
+    "parts",
+    "zone",
+    "zones",
+    "territory",
+    "territories",
+    "regions",
+    "tenues",
+    "controlees",
+    "zonas",
+    "controladas",
+    "controlados",
+    "regiones",
+    "aree",
+    "controllate",
+    "territori",
+    "regioni",
+    "areas",
+    "regioes",
+    "مناطق",
+    "المناطق",
+    "منطقة",
+    "الخاضعة",
+    "سيطرة",
+    "لسيطرة",
+];
+
+/// Words naming the side that holds an area, folded, with the side's key.
+const AREA_SIDES: &[(&str, &str)] = &[
+    ("government", "gov"),
+    ("regime", "gov"),
+    ("state", "gov"),
+    ("gouvernement", "gov"),
+    ("gouvernementales", "gov"),
+    ("gobierno", "gov"),
+    ("regimen", "gov"),
+    ("governo", "gov"),
+    ("governative", "gov"),
+    ("الحكومة", "gov"),
+    ("النظام", "gov"),
+    ("الحكومية", "gov"),
+    ("الدولة", "gov"),
+    ("rebel", "rebel"),
+    ("rebels", "rebel"),
+    ("opposition", "rebel"),
+    ("insurgent", "rebel"),
+    ("insurgents", "rebel"),
+    ("rebelles", "rebel"),
+    ("rebeldes", "rebel"),
+    ("rebelde", "rebel"),
+    ("oposicion", "rebel"),
+    ("ribelli", "rebel"),
+    ("opposizione", "rebel"),
+    ("oposicao", "rebel"),
+    ("المعارضة", "rebel"),
+    ("الفصائل", "rebel"),
+    ("المتمردين", "rebel"),
+    ("الثوار", "rebel"),
+];
+
+/// A rate, right after a figure (folded).
+const PER_DAY: &[&str] = &[
+    "per day",
+    "a day",
+    "each day",
+    "every day",
+    "daily",
+    "يوميا",
+    "في اليوم",
+    "كل يوم",
+    "par jour",
+    "chaque jour",
+    "quotidiennement",
+    "al dia",
+    "por dia",
+    "cada dia",
+    "diariamente",
+    "al giorno",
+    "ogni giorno",
+    "quotidianamente",
+];
+
+/// How one figure's scope stands to another's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Relation {
+    /// Same scope (or neither has one): the figures answer one question.
+    Same,
+    /// The first figure's scope lies inside the second's (a province inside the country, a
+    /// country inside the event): it is a part, not a rival figure.
+    Inside,
+    /// The second's scope lies inside the first's.
+    Encloses,
+    /// Different things, times or places: never compared.
+    Apart,
+}
+
+/// How scope `a` stands to scope `b` (see [`Relation`]).
+pub fn relation(a: Option<&str>, b: Option<&str>) -> Relation {
+    match (a, b) {
+        (None, None) => Relation::Same,
+        (Some(x), Some(y)) if x == y => Relation::Same,
+        (Some(x), None) if x.starts_with("in:") => Relation::Inside,
+        (None, Some(y)) if y.starts_with("in:") => Relation::Encloses,
+        (Some(x), Some(y)) if x.starts_with("in:") && y.starts_with("in:") => {
+            let (px, py) = (&x[3..], &y[3..]);
+            if px.starts_with(py) && px[py.len()..].starts_with('/') {
+                Relation::Inside
+            } else if py.starts_with(px) && py[px.len()..].starts_with('/') {
+                Relation::Encloses
+            } else {
+                Relation::Apart
+            }
+        }
+        _ => Relation::Apart,
+    }
+}
+
+/// How a scope reads in a reason ("in tr", "per day", "before 1999", "of vehicles").
+pub fn describe(scope: &str) -> String {
+    match scope.split_once(':') {
+        Some(("in", path)) => format!("in {}", path.rsplit('/').next().unwrap_or(path)),
+        Some(("per", unit)) => format!("per {unit}"),
+        Some((kind, what)) => format!("{kind} {what}"),
+        None => scope.to_string(),
+    }
+}
+
+/// The scope of each claim (see the module docs), in the claims' order.
+pub fn infer_scopes(
+    text: &str,
+    claims: &[ExtractedClaim],
+    extractor: &Extractor,
+    gazetteer: &Gazetteer,
+) -> Vec<Option<String>> {
+    let mut order: Vec<usize> = (0..claims.len()).collect();
+    order.sort_by_key(|&i| (claims[i].start, claims[i].end));
+    let latest_year = years_in(text, claims).into_iter().max();
+    let mut places: Vec<Option<String>> = vec![None; claims.len()];
+    let mut other: Vec<Option<String>> = vec![None; claims.len()];
+    for (k, &i) in order.iter().enumerate() {
+        let c = &claims[i];
+        let sentence = sentence_around(text, c.start, c.end);
+        let s_from = sentence.as_ptr() as usize - text.as_ptr() as usize;
+        let s_to = s_from + sentence.len();
+        let prev_end = k
+            .checked_sub(1)
+            .map(|j| claims[order[j]].end)
+            .filter(|&e| e > s_from && e <= c.start);
+        let next_start = order
+            .get(k + 1)
+            .map(|&j| claims[j].start)
+            .filter(|&s| s < s_to && s >= c.end);
+        let before = &text[prev_end.unwrap_or(s_from).min(c.start)..c.start];
+        let after = &text[c.end..next_start.unwrap_or(s_to).max(c.end)];
+        other[i] = kind_scope(c, extractor)
+            .or_else(|| rate_scope(after))
+            .or_else(|| time_scope(sentence, s_from, claims, latest_year));
+        places[i] = place_scope(before, after, prev_end.is_none(), gazetteer);
+    }
+    // a place narrows a figure only where the article divides that measure by place
+    let mut by_measure: HashMap<Measure, BTreeSet<&str>> = HashMap::new();
+    for (c, p) in claims.iter().zip(&places) {
+        if let Some(p) = p {
+            by_measure.entry(c.measure).or_default().insert(p.as_str());
+        }
+    }
+    let divided: BTreeSet<Measure> = by_measure
+        .into_iter()
+        .filter(|(_, s)| s.len() >= 2)
+        .map(|(m, _)| m)
+        .collect();
+    claims
+        .iter()
+        .zip(other)
+        .zip(places)
+        .map(|((c, o), p)| o.or_else(|| p.filter(|_| divided.contains(&c.measure))))
+        .collect()
+}
+
+fn kind_scope(c: &ExtractedClaim, extractor: &Extractor) -> Option<String> {
+    if c.group != UNKNOWN_GROUP {
+        return None;
+    }
+    let kind = extractor.subject_kind(c.subject.as_deref()?)?;
+    Some(format!("of:{}", kind.as_str()))
+}
+
+fn rate_scope(after: &str) -> Option<String> {
+    let f = fold(after);
+    let first = raw_clauses(after).into_iter().next().unwrap_or("");
+    let f = if first.len() < after.len() {
+        fold(first)
+    } else {
+        f
+    };
+    let head: Vec<&str> = f.split(' ').filter(|w| !w.is_empty()).take(8).collect();
+    let head = format!(" {} ", head.join(" "));
+    per_day()
+        .iter()
+        .any(|p| head.contains(p.as_str()))
+        .then(|| "per:day".to_string())
+}
+
+/// Four-digit years (1900–2099) standing alone in `text`, outside the claims' own spans.
+fn years_in(text: &str, claims: &[ExtractedClaim]) -> Vec<i32> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i + 4 <= bytes.len() {
+        let run = bytes[i..].iter().take_while(|b| b.is_ascii_digit()).count();
+        if run == 0 {
+            i += 1;
+            continue;
+        }
+        let glued = |j: Option<&u8>| {
+            j.is_some_and(|b| matches!(b, b',' | b'.') || b.is_ascii_alphanumeric())
+        };
+        let before_ok = i == 0
+            || !glued(bytes.get(i - 1))
+            || bytes[i - 1] == b'.' && i >= 2 && !bytes[i - 2].is_ascii_digit();
+        let after = bytes.get(i + run);
+        let after_ok = !after.is_some_and(|b| b.is_ascii_alphanumeric())
+            && !(matches!(after, Some(b',' | b'.'))
+                && bytes.get(i + run + 1).is_some_and(u8::is_ascii_digit));
+        if run == 4 && before_ok && after_ok {
+            let inside_claim = claims
+                .iter()
+                .any(|c| c.start <= i && i < c.end.max(c.start + 1));
+            if let Ok(y) = text[i..i + 4].parse::<i32>() {
+                if (1900..2100).contains(&y) && !inside_claim {
+                    out.push(y);
+                }
+            }
+        }
+        i += run;
+    }
+    out
+}
+
+fn time_scope(
+    sentence: &str,
+    s_from: usize,
+    claims: &[ExtractedClaim],
+    latest: Option<i32>,
+) -> Option<String> {
+    let latest = latest?;
+    let shifted: Vec<ExtractedClaim> = claims
+        .iter()
+        .filter(|c| c.start >= s_from && c.end <= s_from + sentence.len())
+        .map(|c| ExtractedClaim {
+            start: c.start - s_from,
+            end: c.end - s_from,
+            ..c.clone()
+        })
+        .collect();
+    let year = years_in(sentence, &shifted).into_iter().max()?;
+    (year < latest).then(|| format!("before:{year}"))
+}
+
+/// Splits folded text into clauses at clause words (the word itself dropped).
+fn clauses(folded: &str) -> Vec<Vec<&str>> {
+    let mut out = vec![Vec::new()];
+    for w in folded.split(' ').filter(|w| !w.is_empty()) {
+        if clause_words().contains(w) {
+            out.push(Vec::new());
+            if w == fold("وفي").trim() {
+                if let Some(last) = out.last_mut() {
+                    last.push("في");
+                }
+            }
+        } else if let Some(last) = out.last_mut() {
+            last.push(w);
+        }
+    }
+    out
+}
+
+/// Splits raw text at punctuation that ends a clause (a comma inside a number does not).
+fn raw_clauses(text: &str) -> Vec<&str> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut from = 0;
+    for (i, ch) in text.char_indices() {
+        let cut = match ch {
+            ';' | ':' | '(' | ')' | '—' | '–' | '؛' | '،' => true,
+            ',' => {
+                !(i > 0
+                    && bytes[i - 1].is_ascii_digit()
+                    && bytes.get(i + 1).is_some_and(u8::is_ascii_digit))
+            }
+            _ => false,
+        };
+        if cut {
+            out.push(&text[from..i]);
+            from = i + ch.len_utf8();
+        }
+    }
+    out.push(&text[from..]);
+    out
+}
+
+/// The place a clause puts a figure in: a gazetteer place right after a locative word (or an
+/// Arabic "ب" glued to it), or right before "'s".
+fn locative_place(words: &[&str], gazetteer: &Gazetteer) -> Option<String> {
+    let folded = words.join(" ");
+    let padded_starts: Vec<usize> = std::iter::once(0)
+        .chain(folded.match_indices(' ').map(|(i, _)| i + 1))
+        .collect();
+    let mentions = gazetteer.find_folded(&folded);
+    mentions.iter().find_map(|m| {
+        let word_index = padded_starts.iter().rposition(|&s| s <= m.start)?;
+        let word_start = padded_starts[word_index];
+        let glued = &folded[word_start..m.start];
+        let prev = word_index.checked_sub(1).map(|j| words[j]);
+        let next = folded[m.end..].split(' ').find(|w| !w.is_empty());
+        let locative = if glued.is_empty() {
+            prev.is_some_and(|p| locatives().contains(p)) || next == Some("s")
+        } else {
+            glued.ends_with('ب')
+        };
+        locative.then(|| path_of(&m.key, gazetteer))
+    })
+}
+
+/// An area held by one side ("rebel-held areas", «مناطق سيطرة الحكومة», "áreas controladas pelo
+/// Governo"): `in:~gov` or `in:~rebel`. The side must stand within three words of the area word.
+fn area_of(words: &[&str]) -> Option<String> {
+    words.iter().enumerate().find_map(|(i, w)| {
+        if !area_words().contains(*w) {
+            return None;
+        }
+        let near = words[i.saturating_sub(3)..(i + 4).min(words.len())].iter();
+        near.filter_map(|n| area_sides().get(*n))
+            .map(|side| format!("in:~{side}"))
+            .next()
+    })
+}
+
+fn path_of(key: &str, gazetteer: &Gazetteer) -> String {
+    let mut parts: Vec<&str> = gazetteer.ancestors(key);
+    parts.reverse();
+    parts.push(key);
+    format!("in:{}", parts.join("/"))
+}
+
+fn place_scope(
+    before: &str,
+    after: &str,
+    first_in_sentence: bool,
+    gazetteer: &Gazetteer,
+) -> Option<String> {
+    let raw_before = raw_clauses(before);
+    let raw_after = raw_clauses(after);
+    let own_before = fold(raw_before.last().copied().unwrap_or(""));
+    let own_after = fold(raw_after.first().copied().unwrap_or(""));
+    let before_clauses = clauses(&own_before);
+    let after_clauses = clauses(&own_after);
+    let own: Vec<&str> = before_clauses
+        .last()
+        .into_iter()
+        .flatten()
+        .chain(after_clauses.first().into_iter().flatten())
+        .copied()
+        .collect();
+    if let Some(a) = area_of(&own) {
+        return Some(a);
+    }
+    if let Some(p) = locative_place(&own, gazetteer) {
+        return Some(p);
+    }
+    // "In Turkey, 20,318 died": a short locative clause opening the sentence
+    if first_in_sentence && raw_before.len() >= 2 {
+        let lead = fold(raw_before[raw_before.len() - 2]);
+        let words: Vec<&str> = lead.split(' ').filter(|w| !w.is_empty()).collect();
+        if words.len() <= 5 {
+            return area_of(&words).or_else(|| locative_place(&words, gazetteer));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::pipeline::read_claims;
+
+    fn scopes(text: &str) -> Vec<(i64, Option<String>)> {
+        let ex = Extractor::with_default_lexicons();
+        let claims = read_claims(&ex, Gazetteer::builtin(), text);
+        let s = infer_scopes(text, &claims, &ex, Gazetteer::builtin());
+        claims.iter().map(|c| c.value).zip(s).collect()
+    }
+
+    fn scope_of(text: &str, value: i64) -> Option<String> {
+        scopes(text)
+            .into_iter()
+            .find(|(v, _)| *v == value)
+            .unwrap_or_else(|| panic!("no claim {value} in {:?}", scopes(text)))
+            .1
+    }
+
+    #[test]
+    fn a_toll_divided_by_country_scopes_each_part() {
+        for text in [
+            "The quake killed 20,318 people in Turkey and 3,513 in Syria, bringing the total to 23,831.",
+            "Le séisme a fait 20318 morts en Turquie et 3513 morts en Syrie, soit 23831 morts au total.",
+            "El terremoto dejó 20.318 muertos en Turquía y 3.513 muertos en Siria.",
+            "أسفر الزلزال عن مقتل 20318 شخصا في تركيا و3513 شخصا في سوريا.",
+            "O sismo matou 20318 pessoas na Turquia e 3513 pessoas na Síria.",
+            "Il sisma ha ucciso 20318 persone in Turchia e 3513 persone in Siria.",
+        ] {
+            assert_eq!(scope_of(text, 20318).as_deref(), Some("in:tr"), "{text}");
+            assert_eq!(scope_of(text, 3513).as_deref(), Some("in:sy"), "{text}");
+        }
+        assert_eq!(
+            scope_of(
+                "The quake killed 20,318 people in Turkey and 3,513 in Syria, bringing the total to 23,831.",
+                23831
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn areas_held_by_one_side_divide_a_toll() {
+        for text in [
+            "The toll in Syria is 3,513, including 2,166 in rebel-held areas and 1,347 in government-controlled parts of the country.",
+            "Nas áreas controladas pelo Governo, 1.262 pessoas morreram e outras 1.730 morreram em áreas rebeldes.",
+            "قتل 711 شخصا في مناطق سيطرة الحكومة و733 شخصا في مناطق المعارضة.",
+        ] {
+            let s = scopes(text);
+            let gov = s.iter().filter(|(_, x)| x.as_deref() == Some("in:~gov")).count();
+            let rebel = s.iter().filter(|(_, x)| x.as_deref() == Some("in:~rebel")).count();
+            assert_eq!((gov, rebel), (1, 1), "{text}: {s:?}");
+        }
+    }
+
+    #[test]
+    fn an_opening_place_clause_scopes_the_first_figure() {
+        let text = "In Turkey, 20,318 people were killed. In Syria, 3,513 people died.";
+        assert_eq!(scope_of(text, 20318).as_deref(), Some("in:tr"));
+        assert_eq!(scope_of(text, 3513).as_deref(), Some("in:sy"));
+    }
+
+    #[test]
+    fn one_place_is_the_events_own_and_narrows_nothing() {
+        let text = "An air strike killed 105 civilians in Mosul. Local reports said more than 200 people were killed in Mosul.";
+        assert_eq!(scope_of(text, 105), None);
+        assert_eq!(scope_of(text, 200), None);
+    }
+
+    #[test]
+    fn things_and_attackers_are_their_own_kind() {
+        assert_eq!(
+            scope_of("The blast destroyed 3 cars and killed 5 people.", 3).as_deref(),
+            Some("of:vehicles")
+        );
+        assert_eq!(
+            scope_of("The army said 23 terrorists were killed.", 23).as_deref(),
+            Some("of:hostile")
+        );
+        assert_eq!(scope_of("Rescuers recovered 5 bodies.", 5), None);
+    }
+
+    #[test]
+    fn rates_and_earlier_years_are_not_tolls_of_the_event() {
+        assert_eq!(
+            scope_of(
+                "Up to 15,000 people a day are fleeing the city, aid groups said in 2017.",
+                15000
+            )
+            .as_deref(),
+            Some("per:day")
+        );
+        assert_eq!(
+            scope_of(
+                "As many as 15,000 residents are fleeing the city daily, AFP reports.",
+                15000
+            )
+            .as_deref(),
+            Some("per:day")
+        );
+        let text =
+            "The 2023 quake killed more than 500 people. The 1999 earthquake killed 17,000 people.";
+        assert_eq!(scope_of(text, 17000).as_deref(), Some("before:1999"));
+        assert_eq!(scope_of(text, 500), None);
+    }
+
+    #[test]
+    fn scopes_relate_by_containment() {
+        assert_eq!(relation(None, None), Relation::Same);
+        assert_eq!(relation(Some("in:tr"), None), Relation::Inside);
+        assert_eq!(relation(None, Some("in:tr")), Relation::Encloses);
+        assert_eq!(
+            relation(Some("in:tr/tr.hatay"), Some("in:tr")),
+            Relation::Inside
+        );
+        assert_eq!(relation(Some("in:tr"), Some("in:sy")), Relation::Apart);
+        assert_eq!(relation(Some("in:tr"), Some("in:trx")), Relation::Apart);
+        assert_eq!(relation(Some("of:vehicles"), None), Relation::Apart);
+        assert_eq!(relation(Some("per:day"), Some("per:day")), Relation::Same);
+    }
+}
