@@ -6,7 +6,9 @@
 //! can satisfy are disputed.
 //!
 //! Rules, in the order they apply:
-//! 1. Sources are resolved per article version ([`SourceDirectory::resolve_article`]). A figure
+//! 1. Sources are resolved per article version ([`SourceDirectory::resolve_article`]); a short
+//!    reference its article leaves unresolved ("the civil defence") is the event's only source of
+//!    that kind, if it has exactly one. A figure
 //!    in the outlet's own voice (no source) that restates an attributed figure of its article
 //!    (same value, or the sum of two or three figures of one source) is that source's; otherwise
 //!    it is the outlet's own (`outlet:<name>`), so an outlet revising its own figure supersedes it.
@@ -15,6 +17,8 @@
 //!    Otherwise an `unknown` figure of people joins `civilians` when civilians are the only
 //!    named group the event's figures of that measure count.
 //! 3. `part_of` pointing at a larger figure of the same fact explains the part (whoever said it).
+//!    So do two or three figures of one article version that add up to another of its figures
+//!    (an article's own breakdown, whoever gives each term).
 //! 4. Only claims of an article's latest version can be positions. A claim of an earlier version
 //!    is a repeat of, or superseded by, its source's position; if its source has no figure left
 //!    in the fact it is explained as withdrawn.
@@ -238,6 +242,30 @@ fn resolve<'a>(claims: &'a [LinkClaim], sources: &SourceDirectory) -> Vec<Resolv
             src.insert(c.claim_id, r);
         }
     }
+    // rule 1b: a short reference its article could not resolve ("the civil defence", "la
+    // ministère") is the event's only source of that kind, when there is exactly one
+    let mut of_kind: BTreeMap<String, BTreeMap<String, SourceRef>> = BTreeMap::new();
+    for r in src.values().flatten() {
+        if r.key.starts_with("kind:") {
+            continue;
+        }
+        for k in sources.kinds_of(r) {
+            of_kind
+                .entry(k)
+                .or_default()
+                .entry(r.key.clone())
+                .or_insert_with(|| r.clone());
+        }
+    }
+    for r in src.values_mut().flatten() {
+        if let Some(kind) = r.key.strip_prefix("kind:") {
+            if let Some(only) = of_kind.get(kind).filter(|m| m.len() == 1) {
+                if let Some(only) = only.values().next() {
+                    *r = only.clone();
+                }
+            }
+        }
+    }
     let source_of = |c: &LinkClaim| src.get(&c.claim_id).cloned().flatten();
     // rule 2: unknown group joins a specific group on the same value from the same article or source
     let group_of = |c: &LinkClaim| -> String {
@@ -379,6 +407,10 @@ fn link_fact(measure: Measure, group: &str, idx: &[usize], all: &[Resolved]) -> 
                 );
             }
         }
+    }
+    // rule 3b: an article's own breakdown, whoever gives each term
+    for (part, why) in article_sums(&members) {
+        role.entry(part).or_insert((Role::Explained, why));
     }
     // group the rest by source and scope: a source has one position per scope
     let mut by_source: BTreeMap<(&str, Option<&str>), Vec<&Resolved>> = BTreeMap::new();
@@ -535,6 +567,71 @@ fn link_fact(measure: Measure, group: &str, idx: &[usize], all: &[Resolved]) -> 
         high,
         members: out,
     })
+}
+
+/// Largest number of a fact's figures in one article version that [`article_sums`] looks at:
+/// the search is cubic in it.
+const SUM_SEARCH_LIMIT: usize = 40;
+
+/// Whether `sum` is what `whole` states: the same count, or, for "more than N", a count a
+/// little above N (a sum of 2,308 for "more than 2,300").
+fn sum_matches(sum: i64, whole: &LinkClaim) -> bool {
+    match whole.qualifier {
+        Qualifier::AtLeast => sum >= whole.value && (sum as f64) <= whole.value as f64 * 1.1,
+        _ => whole.value_max.is_none_or(|m| m == whole.value) && sum == whole.value,
+    }
+}
+
+/// Rule 3b: in one article version, two or three figures of a fact that add up to another figure
+/// of it are its parts, whoever gives each term ("2,166 in rebel-held areas … and 1,347 in
+/// government-controlled parts" under "3,513"; "38 adults and 12 children" under "50").
+/// Returns each part with its reason.
+fn article_sums(members: &[&Resolved]) -> Vec<(i64, String)> {
+    let mut docs: BTreeMap<(i64, i32), Vec<&LinkClaim>> = BTreeMap::new();
+    for r in members {
+        docs.entry(doc_key(r.c)).or_default().push(r.c);
+    }
+    let mut out = Vec::new();
+    for list in docs.values() {
+        if list.len() < 3 || list.len() > SUM_SEARCH_LIMIT {
+            continue;
+        }
+        for whole in list {
+            let terms: Vec<&LinkClaim> = list
+                .iter()
+                .copied()
+                .filter(|t| plain(t) && t.value < whole.value && t.claim_id != whole.claim_id)
+                .collect();
+            let mut found: Option<Vec<&LinkClaim>> = None;
+            'search: for (i, a) in terms.iter().enumerate() {
+                for (j, b) in terms.iter().enumerate().skip(i + 1) {
+                    if a.value == b.value && a.position == b.position {
+                        continue;
+                    }
+                    if sum_matches(a.value + b.value, whole) {
+                        found = Some(vec![a, b]);
+                        break 'search;
+                    }
+                    for c in &terms[j + 1..] {
+                        if sum_matches(a.value + b.value + c.value, whole) {
+                            found = Some(vec![a, b, c]);
+                            break 'search;
+                        }
+                    }
+                }
+            }
+            if let Some(parts) = found {
+                let terms: Vec<String> = parts.iter().map(|p| p.value.to_string()).collect();
+                let why = format!(
+                    "{} = {} (this article's breakdown)",
+                    terms.join(" + "),
+                    desc(whole)
+                );
+                out.extend(parts.iter().map(|p| (p.claim_id, why.clone())));
+            }
+        }
+    }
+    out
 }
 
 /// Rule 5: a source's figure other than its position.

@@ -290,6 +290,19 @@ impl SourceDirectory {
         }
     }
 
+    /// The kinds of a resolved source: a listed source's own, or those its name's words name.
+    pub fn kinds_of(&self, source: &SourceRef) -> BTreeSet<String> {
+        if let Some(e) = self.entry(&source.key) {
+            return e.kinds.iter().cloned().collect();
+        }
+        match self.classify(&source.name) {
+            Attribution::Known { index } => {
+                self.data.sources[index].kinds.iter().cloned().collect()
+            }
+            Attribution::Named { kinds, .. } | Attribution::Short { kinds, .. } => kinds,
+        }
+    }
+
     /// Resolves one attribution with no article context.
     pub fn resolve_one(&self, raw: &str) -> SourceRef {
         self.resolve_article(&[Some(raw)])

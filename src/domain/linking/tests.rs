@@ -724,3 +724,71 @@ fn builtin_incident_kinds_parse() {
     );
     assert!(s.kinds.contains("flood"));
 }
+
+#[test]
+fn an_articles_breakdown_by_different_sources_explains_its_terms() {
+    // "3,513 dead in Syria: 2,166 in rebel areas (White Helmets), 1,347 in government areas
+    // (state media)", each term from another source
+    let mut b = B::new();
+    let total = b.killed(1, 3513, None);
+    let rebel = b.killed(1, 2166, Some("the White Helmets"));
+    let gov = b.killed(1, 1347, Some("SANA"));
+    let other = b.killed(2, 3900, Some("the United Nations"));
+    let facts = b.link();
+    let f = fact(&facts, Measure::Killed, "civilians");
+    assert_eq!(role(f, rebel), Role::Explained, "{}", reason(f, rebel));
+    assert_eq!(role(f, gov), Role::Explained, "{}", reason(f, gov));
+    assert!(
+        reason(f, gov).contains("2166 + 1347 = 3513"),
+        "{}",
+        reason(f, gov)
+    );
+    // the whole itself is still compared with another source's whole
+    assert_eq!(role(f, total), Role::Disputed);
+    assert_eq!(role(f, other), Role::Disputed);
+}
+
+#[test]
+fn figures_of_different_scopes_are_not_compared() {
+    let mut b = B::new();
+    let turkey = b.killed(1, 20318, Some("AFAD"));
+    let syria = b.killed(1, 3513, Some("SANA"));
+    b.get(turkey).scope = Some("in:tr".into());
+    b.get(syria).scope = Some("in:sy".into());
+    let total = b.killed(2, 23831, Some("the United Nations"));
+    let bodies = b.killed(3, 5, Some("rescuers"));
+    let attackers = b.killed(4, 23, Some("the army"));
+    b.get(attackers).scope = Some("of:hostile".into());
+    let facts = b.link();
+    let f = fact(&facts, Measure::Killed, "civilians");
+    assert_eq!(role(f, turkey), Role::Explained, "{}", reason(f, turkey));
+    assert!(
+        reason(f, turkey).contains("part of 23831"),
+        "{}",
+        reason(f, turkey)
+    );
+    assert_eq!(role(f, syria), Role::Explained);
+    assert_ne!(
+        role(f, attackers),
+        Role::Disputed,
+        "{}",
+        reason(f, attackers)
+    );
+    // the unscoped figures still dispute each other
+    assert_eq!(role(f, total), Role::Disputed);
+    assert_eq!(role(f, bodies), Role::Disputed);
+}
+
+#[test]
+fn a_short_reference_is_the_events_only_source_of_its_kind() {
+    // one article names the White Helmets; another only says "the civil defence": the same
+    // rescuers, so its earlier, smaller figure is a revision, not a rival
+    let mut b = B::new();
+    let early = b.killed(1, 40, Some("الدفاع المدني"));
+    let late = b.killed(2, 70, Some("the White Helmets"));
+    let facts = b.link();
+    let f = fact(&facts, Measure::Killed, "civilians");
+    assert!(!f.conflict, "{:?}", f.members);
+    assert_eq!(role(f, early), Role::Explained, "{}", reason(f, early));
+    assert_eq!(role(f, late), Role::Agreeing);
+}
