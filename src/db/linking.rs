@@ -298,8 +298,7 @@ pub fn merge_into_event(
 type ClaimRow = (
     i64,
     i64,
-    i32,
-    i64,
+    (i32, DateTime<Utc>, String),
     i32,
     Option<DateTime<Utc>>,
     Option<String>,
@@ -315,6 +314,30 @@ type ClaimRow = (
     ),
 );
 
+/// When a version's figures were reported: the first version's on the article's published
+/// date (else when it was stored), a later version's when it was stored, i.e. fetched or
+/// submitted (never before the article's publication). Supersession follows this order, so an
+/// article revised after another outlet's report carries its source's newer figure.
+pub fn reported_at(
+    number: i32,
+    published: Option<DateTime<Utc>>,
+    stored: DateTime<Utc>,
+) -> DateTime<Utc> {
+    match published {
+        Some(p) if number <= 1 => p,
+        Some(p) => stored.max(p),
+        None => stored,
+    }
+}
+
+/// A tie-break between versions reported at the same instant that does not depend on which
+/// ingest committed first: the leading 60 bits of the version's content hash.
+fn content_order(hash: &str) -> i64 {
+    hash.get(..15)
+        .and_then(|h| i64::from_str_radix(h, 16).ok())
+        .unwrap_or(0)
+}
+
 /// The claims of an event as the linker sees them (rejected claims left out).
 fn link_claims(conn: &mut PgConnection, event_id: i64) -> QueryResult<Vec<LinkClaim>> {
     let rows: Vec<ClaimRow> = claims::table
@@ -324,8 +347,11 @@ fn link_claims(conn: &mut PgConnection, event_id: i64) -> QueryResult<Vec<LinkCl
         .select((
             claims::id,
             articles::id,
-            article_versions::number,
-            article_versions::id,
+            (
+                article_versions::number,
+                article_versions::created_at,
+                article_versions::content_hash,
+            ),
             claims::span_start,
             articles::published_at,
             outlets::name.nullable(),
@@ -344,13 +370,13 @@ fn link_claims(conn: &mut PgConnection, event_id: i64) -> QueryResult<Vec<LinkCl
         .load(conn)?;
     let mut latest: HashMap<i64, i32> = HashMap::new();
     for r in &rows {
-        let e = latest.entry(r.1).or_insert(r.2);
-        *e = (*e).max(r.2);
+        let e = latest.entry(r.1).or_insert(r.2 .0);
+        *e = (*e).max(r.2 .0);
     }
     Ok(rows
         .into_iter()
         .map(
-            |(claim_id, article_id, version, version_id, start, published, outlet, url, c)| {
+            |(claim_id, article_id, (version, stored, hash), start, published, outlet, url, c)| {
                 let (value, value_max, qualifier, measure, group, source, part_of) = c;
                 LinkClaim {
                     claim_id,
@@ -358,8 +384,8 @@ fn link_claims(conn: &mut PgConnection, event_id: i64) -> QueryResult<Vec<LinkCl
                     version,
                     is_latest: latest.get(&article_id) == Some(&version),
                     position: start.max(0) as usize,
-                    published: published.map(|d| d.naive_utc()),
-                    ingest_seq: version_id,
+                    published: Some(reported_at(version, published, stored).naive_utc()),
+                    ingest_seq: content_order(&hash),
                     outlet: outlet
                         .or_else(|| url.as_deref().and_then(host_of))
                         .unwrap_or_else(|| format!("article {article_id}")),
