@@ -401,8 +401,8 @@ pub struct SourceRow {
     pub source: String,
     /// Its current figure: its position, else (all its figures explained) its latest.
     pub current: MemberView,
-    /// Its figures over time, oldest first, when it changed them: "9 → 11".
-    pub history: Option<String>,
+    /// Its figures over time, oldest first, when it changed them (9, 11); else empty.
+    pub history: Vec<String>,
     /// When it last changed its figure (ISO date), with `history`.
     pub revised: Option<String>,
     /// The outlets that carried the current figure, each once.
@@ -536,13 +536,12 @@ pub fn source_rows(
                 runs.push((current.figure.as_str(), current.reported.as_str()));
             }
             let (history, revised) = if runs.len() > 1 {
-                let chain: Vec<&str> = runs.iter().map(|(f, _)| *f).collect();
                 (
-                    Some(chain.join(" → ")),
+                    runs.iter().map(|(f, _)| f.to_string()).collect(),
                     runs.last().map(|(_, d)| d.to_string()),
                 )
             } else {
-                (None, None)
+                (Vec::new(), None)
             };
             let mut outlets: Vec<String> = Vec::new();
             for (_, v) in &list {
@@ -596,8 +595,8 @@ fn fact_view(fact: FactRecord, members: Vec<MemberRecord>, t: &Messages, lang: L
         .map(|r| {
             let m = &r.current;
             let mut title = r.source.clone();
-            if let Some(h) = &r.history {
-                title.push_str(&format!(" ({h})"));
+            if !r.history.is_empty() {
+                title.push_str(&format!(" ({})", r.history.join(" → ")));
             }
             if !r.outlets.is_empty() {
                 title.push_str(&format!(" · {}", r.outlets.join(", ")));
@@ -918,11 +917,11 @@ mod tests {
         let rows = source_rows(members, Some(4), Lang::En.messages());
         assert_eq!(rows.len(), 2, "two sources");
         assert_eq!(rows[0].source, "Civil Defence");
-        assert_eq!(rows[0].history, None);
+        assert!(rows[0].history.is_empty());
         assert!(!rows[0].is_best);
         let s = &rows[1];
         assert_eq!(s.current.claim_id, 4);
-        assert_eq!(s.history.as_deref(), Some("9 → 11"));
+        assert_eq!(s.history, vec!["9".to_string(), "11".to_string()]);
         assert_eq!(s.revised.as_deref(), Some("2018-05-29"));
         assert_eq!(s.outlets, vec!["Levant Wire".to_string()]);
         assert_eq!(s.mentions.len(), 4);

@@ -115,7 +115,10 @@ async fn a_revised_versions_figure_is_current_and_the_older_reports_figure_is_hi
     let (status, html) = page(&app, &format!("/events/{}", first.event_id)).await;
     assert_eq!(status, 200);
     let html = section(&html, fact);
-    assert!(html.contains("9 → 11"), "the observatory's history");
+    assert!(
+        html.contains("<bdi>9</bdi> → <bdi>11</bdi>, revised"),
+        "the observatory's history"
+    );
     assert!(html.contains("revised"), "when it was revised");
     assert!(
         html.contains("superseded by this source&#39;s later figure 11")
