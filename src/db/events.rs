@@ -8,8 +8,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use serde_json::json;
 
+use super::estimate::{best_of, preferred_value, reviewer_reason, ChosenBy};
 use super::export::ConflictFilter;
-use super::linking::relink_event;
+use super::linking::{relink_event, reported_at};
 use super::models::extracted_claims;
 use super::schema::{
     article_versions, articles, claims, events, fact_members, facts, member_overrides, outlets,
@@ -150,6 +151,41 @@ pub struct FactRecord {
     /// The version of its review (read with the verdict, in the same statement): what the
     /// review forms send back.
     pub review_version: i32,
+    /// The value of the preferred figure (`estimate::preferred_value`).
+    pub preferred_value: Option<i64>,
+}
+
+impl FactRecord {
+    /// Who chose `best` (`estimate`'s rules 2 and 3).
+    pub fn best_chosen_by(&self) -> ChosenBy {
+        best_of(
+            &self.status,
+            (self.best, self.best_claim_id),
+            (self.preferred_claim_id, self.preferred_value),
+        )
+        .2
+    }
+
+    /// The reviewer's reason for their choice of best estimate.
+    pub fn best_reason(&self) -> Option<String> {
+        match self.best_chosen_by() {
+            ChosenBy::Reviewer => reviewer_reason(
+                self.preferred_reason.as_deref(),
+                self.resolution_note.as_deref(),
+            ),
+            ChosenBy::Rule => None,
+        }
+    }
+
+    /// Puts the reviewer's preferred figure, once the question is resolved, in `best`.
+    fn apply_verdict(mut self) -> Self {
+        (self.best, self.best_claim_id, _) = best_of(
+            &self.status,
+            (self.best, self.best_claim_id),
+            (self.preferred_claim_id, self.preferred_value),
+        );
+        self
+    }
 }
 
 /// One figure in a fact, with where it comes from.
@@ -178,6 +214,11 @@ pub struct MemberRecord {
     pub credibility: Option<String>,
     /// A reviewer's reason for this claim's role (`member_overrides`).
     pub override_reason: Option<String>,
+    /// The canonical source's id (members of one source share it).
+    pub source_id: Option<i64>,
+    /// When its version reported it (`linking::reported_at`).
+    pub reported_at: DateTime<Utc>,
+    pub article_url: Option<String>,
 }
 
 /// A fact member with its claim, as `facts_of` reads it.
@@ -198,6 +239,7 @@ struct MemberClaim {
     position: i32,
     version_id: i64,
     override_reason: Option<String>,
+    source_id: Option<i64>,
 }
 
 /// A version with its article, as `facts_of` reads it.
@@ -209,6 +251,9 @@ struct VersionArticle {
     title: String,
     language: String,
     outlet: Option<String>,
+    created_at: DateTime<Utc>,
+    published_at: Option<DateTime<Utc>>,
+    url: Option<String>,
 }
 
 /// The event's facts (conflicts first) with their members (largest figure first), in three
@@ -240,6 +285,7 @@ pub fn facts_of(
             facts::preferred_reason,
             users::username.nullable(),
             facts::review_version,
+            preferred_value!(),
         ))
         .order((
             facts::is_conflict.desc(),
@@ -247,7 +293,10 @@ pub fn facts_of(
             facts::group_key,
             facts::id,
         ))
-        .load(conn)?;
+        .load::<FactRecord>(conn)?
+        .into_iter()
+        .map(FactRecord::apply_verdict)
+        .collect();
     if found.is_empty() {
         return Ok(Vec::new());
     }
@@ -276,6 +325,7 @@ pub fn facts_of(
             claims::position,
             claims::article_version_id,
             member_overrides::reason.nullable(),
+            fact_members::source_id,
         ))
         .order((fact_members::fact_id, claims::value.desc(), claims::id))
         .load(conn)?;
@@ -292,6 +342,9 @@ pub fn facts_of(
             articles::title,
             articles::language,
             outlets::name.nullable(),
+            article_versions::created_at,
+            articles::published_at,
+            articles::url,
         ))
         .load::<VersionArticle>(conn)?
         .into_iter()
@@ -321,6 +374,9 @@ pub fn facts_of(
             outlet: v.outlet.clone(),
             credibility: m.credibility,
             override_reason: m.override_reason,
+            source_id: m.source_id,
+            reported_at: reported_at(v.number, v.published_at, v.created_at),
+            article_url: v.url.clone(),
         })
     });
     let mut by_fact: HashMap<i64, Vec<MemberRecord>> = HashMap::with_capacity(found.len());
@@ -350,6 +406,20 @@ pub struct ConflictSummary {
     pub status: String,
     pub updated_at: DateTime<Utc>,
     pub members: i64,
+    pub preferred_claim_id: Option<i64>,
+    pub preferred_value: Option<i64>,
+}
+
+impl ConflictSummary {
+    /// Who chose `best` (`estimate`'s rules 2 and 3).
+    pub fn best_chosen_by(&self) -> ChosenBy {
+        best_of(
+            &self.status,
+            (self.best, None),
+            (self.preferred_claim_id, self.preferred_value),
+        )
+        .2
+    }
 }
 
 /// Conflicts (facts with `is_conflict`) matching the filter, most recently changed first.
@@ -392,11 +462,25 @@ pub fn conflicts(
             facts::status,
             facts::updated_at,
             member_count.assume_not_null(),
+            facts::preferred_claim_id,
+            preferred_value!(),
         ))
         .order((facts::updated_at.desc(), facts::id.desc()))
         .limit(limit)
         .offset(offset)
-        .load(conn)
+        .load::<ConflictSummary>(conn)
+        .map(|rows| {
+            rows.into_iter()
+                .map(|mut c| {
+                    (c.best, _, _) = best_of(
+                        &c.status,
+                        (c.best, None),
+                        (c.preferred_claim_id, c.preferred_value),
+                    );
+                    c
+                })
+                .collect()
+        })
 }
 
 /// Actor groups that have conflicts (for the filter form).

@@ -17,6 +17,7 @@ use diesel::prelude::*;
 use diesel::sql_types::Timestamptz;
 use serde::{Deserialize, Serialize, Serializer};
 
+use super::estimate::{best_of, preferred_value, reviewer_reason, ChosenBy};
 use super::schema::{
     article_versions, articles, claims, events, fact_members, facts, outlets, sources,
 };
@@ -143,6 +144,8 @@ pub const EVENTS_HEADER: &[&str] = &[
     "status",
     "open_conflicts",
     "articles",
+    "best_chosen_by",
+    "best_reason",
 ];
 
 /// Which status vocabulary a filter takes.
@@ -822,6 +825,41 @@ pub struct FactRow {
     pub preferred_claim_id: Option<i64>,
     pub preferred_reason: Option<String>,
     pub updated_at: DateTime<Utc>,
+    /// The value of the preferred figure (`estimate::preferred_value`).
+    pub preferred_value: Option<i64>,
+}
+
+impl FactRow {
+    /// Who chose `best` (`estimate`'s rules 2 and 3).
+    pub fn best_chosen_by(&self) -> ChosenBy {
+        best_of(
+            &self.status,
+            (self.best, self.best_claim_id),
+            (self.preferred_claim_id, self.preferred_value),
+        )
+        .2
+    }
+
+    /// The reviewer's reason for their choice of best estimate.
+    pub fn best_reason(&self) -> Option<String> {
+        match self.best_chosen_by() {
+            ChosenBy::Reviewer => reviewer_reason(
+                self.preferred_reason.as_deref(),
+                self.resolution_note.as_deref(),
+            ),
+            ChosenBy::Rule => None,
+        }
+    }
+
+    /// Puts the reviewer's preferred figure, once the question is resolved, in `best`.
+    fn apply_verdict(mut self) -> Self {
+        (self.best, self.best_claim_id, _) = best_of(
+            &self.status,
+            (self.best, self.best_claim_id),
+            (self.preferred_claim_id, self.preferred_value),
+        );
+        self
+    }
 }
 
 /// Facts matching the filter, by event then fact. The source and date filters choose facts
@@ -869,10 +907,12 @@ pub fn fact_rows(
             facts::preferred_claim_id,
             facts::preferred_reason,
             facts::updated_at,
+            preferred_value!(),
         ))
         .order((facts::event_id, facts::id))
         .limit(limit)
-        .load(conn)
+        .load::<FactRow>(conn)
+        .map(|rows| rows.into_iter().map(FactRow::apply_verdict).collect())
 }
 
 pub fn fact_count(
@@ -1016,6 +1056,10 @@ pub struct EventRow {
     pub open_conflicts: i64,
     /// Articles of the event.
     pub articles: i64,
+    /// `rule`, or `reviewer` once a verdict prefers a figure (`estimate`).
+    pub best_chosen_by: &'static str,
+    /// The reviewer's reason for their choice.
+    pub best_reason: Option<String>,
 }
 
 /// Builds event rows from facts, their members and their events' counts.
@@ -1043,7 +1087,11 @@ pub fn assemble_event_rows(
                     names.push(name);
                 }
             }
+            let best_chosen_by = f.best_chosen_by().as_str();
+            let best_reason = f.best_reason();
             EventRow {
+                best_chosen_by,
+                best_reason,
                 event_id: f.event_id,
                 event_title: f.event_title,
                 place: f.place,
@@ -1335,6 +1383,7 @@ mod tests {
             preferred_claim_id: None,
             preferred_reason: None,
             updated_at: now,
+            preferred_value: None,
         };
         let member =
             |claim_id: i64, name: Option<&str>, text: Option<&str>, value: i64| MemberRow {
@@ -1460,6 +1509,8 @@ mod tests {
             status: "open".into(),
             open_conflicts: 0,
             articles: 1,
+            best_chosen_by: "rule",
+            best_reason: None,
         };
         assert_eq!(header_of(&event), EVENTS_HEADER.join(","));
         // The conflict columns `score_conflicts.py` reads keep their places.

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, LazyLock, RwLock};
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Date, Integer, Jsonb, Nullable, Text};
 
@@ -298,8 +298,7 @@ pub fn merge_into_event(
 type ClaimRow = (
     i64,
     i64,
-    i32,
-    i64,
+    (i32, DateTime<Utc>, String),
     i32,
     Option<DateTime<Utc>>,
     Option<String>,
@@ -316,6 +315,54 @@ type ClaimRow = (
     ),
 );
 
+/// When a version's figures were reported: the first version's on the article's published
+/// date (else when it was stored), a later version's when it was stored, i.e. fetched or
+/// submitted (never before the article's publication). Supersession follows this order, so an
+/// article revised after another outlet's report carries its source's newer figure.
+pub fn reported_at(
+    number: i32,
+    published: Option<DateTime<Utc>>,
+    stored: DateTime<Utc>,
+) -> DateTime<Utc> {
+    match published {
+        Some(p) if number <= 1 => p,
+        Some(p) => stored.max(p),
+        None => stored,
+    }
+}
+
+/// The time linking orders a version's figures by: [`reported_at`], except that a time the
+/// version was stored at counts as the end of its (UTC) day. Storage times depend on which
+/// ingest ran first, so two revisions or undated articles stored the same day tie here and
+/// are ordered by [`tie_break`] instead; an article's own published time is kept as it is.
+fn linking_time(
+    number: i32,
+    published: Option<DateTime<Utc>>,
+    stored: DateTime<Utc>,
+) -> NaiveDateTime {
+    let end_of_day = stored
+        .date_naive()
+        .and_hms_opt(23, 59, 59)
+        .unwrap_or_else(|| stored.naive_utc());
+    match published {
+        Some(p) if number <= 1 => p.naive_utc(),
+        Some(p) => end_of_day.max(p.naive_utc()),
+        None => end_of_day,
+    }
+}
+
+/// The order of versions reported at the same time, whichever ingest committed first: by the
+/// article's published time (seconds since 1970; none first), then by the version's content
+/// hash (its leading 20 bits).
+fn tie_break(published: Option<DateTime<Utc>>, hash: &str) -> i64 {
+    let secs = published.map_or(0, |p| p.timestamp().clamp(0, 1 << 42));
+    let bits = hash
+        .get(..5)
+        .and_then(|h| i64::from_str_radix(h, 16).ok())
+        .unwrap_or(0);
+    (secs << 20) | bits
+}
+
 /// The claims of an event as the linker sees them (rejected claims left out).
 fn link_claims(conn: &mut PgConnection, event_id: i64) -> QueryResult<Vec<LinkClaim>> {
     let rows: Vec<ClaimRow> = claims::table
@@ -325,8 +372,11 @@ fn link_claims(conn: &mut PgConnection, event_id: i64) -> QueryResult<Vec<LinkCl
         .select((
             claims::id,
             articles::id,
-            article_versions::number,
-            article_versions::id,
+            (
+                article_versions::number,
+                article_versions::created_at,
+                article_versions::content_hash,
+            ),
             claims::span_start,
             articles::published_at,
             outlets::name.nullable(),
@@ -346,13 +396,13 @@ fn link_claims(conn: &mut PgConnection, event_id: i64) -> QueryResult<Vec<LinkCl
         .load(conn)?;
     let mut latest: HashMap<i64, i32> = HashMap::new();
     for r in &rows {
-        let e = latest.entry(r.1).or_insert(r.2);
-        *e = (*e).max(r.2);
+        let e = latest.entry(r.1).or_insert(r.2 .0);
+        *e = (*e).max(r.2 .0);
     }
     Ok(rows
         .into_iter()
         .map(
-            |(claim_id, article_id, version, version_id, start, published, outlet, url, c)| {
+            |(claim_id, article_id, (version, stored, hash), start, published, outlet, url, c)| {
                 let (value, value_max, qualifier, measure, group, source, part_of, scope) = c;
                 LinkClaim {
                     claim_id,
@@ -360,8 +410,8 @@ fn link_claims(conn: &mut PgConnection, event_id: i64) -> QueryResult<Vec<LinkCl
                     version,
                     is_latest: latest.get(&article_id) == Some(&version),
                     position: start.max(0) as usize,
-                    published: published.map(|d| d.naive_utc()),
-                    ingest_seq: version_id,
+                    published: Some(linking_time(version, published, stored)),
+                    ingest_seq: tie_break(published, &hash),
                     outlet: outlet
                         .or_else(|| url.as_deref().and_then(host_of))
                         .unwrap_or_else(|| format!("article {article_id}")),
@@ -619,4 +669,42 @@ fn upsert_sources(conn: &mut PgConnection, found: &[Fact]) -> QueryResult<HashMa
         .load(conn)?;
     ids.extend(added.into_iter().map(|(id, k)| (k, id)));
     Ok(ids)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn at(day: u32, hour: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2018, 5, day, hour, 0, 0)
+            .single()
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn a_first_version_is_dated_by_its_publication_a_revision_by_when_it_was_seen() {
+        assert_eq!(reported_at(1, Some(at(27, 9)), at(30, 8)), at(27, 9));
+        assert_eq!(reported_at(1, None, at(30, 8)), at(30, 8));
+        assert_eq!(reported_at(2, Some(at(27, 9)), at(30, 8)), at(30, 8));
+        // never before the article's own publication
+        assert_eq!(reported_at(2, Some(at(27, 9)), at(26, 8)), at(27, 9));
+    }
+
+    #[test]
+    fn revisions_seen_the_same_day_tie_and_are_ordered_by_their_articles_times() {
+        let a = linking_time(2, Some(at(27, 10)), at(30, 8));
+        let b = linking_time(
+            2,
+            Some(at(27, 12)),
+            at(30, 8) + chrono::Duration::seconds(3),
+        );
+        assert_eq!(a, b, "seconds apart, the same day");
+        assert!(
+            a > at(30, 23).naive_utc(),
+            "a revision beats what was published that day"
+        );
+        assert!(tie_break(Some(at(27, 10)), "ffff") < tie_break(Some(at(27, 12)), "0000"));
+        assert_ne!(tie_break(None, "a0000"), tie_break(None, "b0000"));
+    }
 }

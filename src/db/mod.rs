@@ -3,6 +3,7 @@
 pub mod articles;
 pub mod audit;
 pub mod embedded;
+pub mod estimate;
 pub mod events;
 pub mod export;
 pub mod feed;

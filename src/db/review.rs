@@ -835,6 +835,21 @@ pub struct MemberChoiceRecord {
     pub source_text: Option<String>,
     pub outlet: Option<String>,
     pub override_reason: Option<String>,
+    pub article_id: i64,
+    pub version: i32,
+    pub published_at: Option<DateTime<Utc>>,
+    pub stored_at: DateTime<Utc>,
+    pub article_url: Option<String>,
+    pub language: String,
+    pub quote: String,
+    pub position: i32,
+}
+
+impl MemberChoiceRecord {
+    /// When its version reported it (`linking::reported_at`).
+    pub fn reported_at(&self) -> DateTime<Utc> {
+        super::linking::reported_at(self.version, self.published_at, self.stored_at)
+    }
 }
 
 /// The members of the given facts, largest figure first.
@@ -860,6 +875,14 @@ pub fn member_choices(
             claims::source_text,
             outlets::name.nullable(),
             member_overrides::reason.nullable(),
+            articles::id,
+            article_versions::number,
+            articles::published_at,
+            article_versions::created_at,
+            articles::url,
+            articles::language,
+            claims::quote,
+            claims::position,
         ))
         .order((fact_members::fact_id, claims::value.desc(), claims::id))
         .load(conn)

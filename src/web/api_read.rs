@@ -143,6 +143,12 @@ pub fn fact_json(f: &FactRow, members: &[MemberRow]) -> Value {
             "source": claim.and_then(|id| mine.iter().find(|m| m.claim_id == id).map(|m| m.source_label())),
         }),
     };
+    let mut best = bound(f.best, f.best_claim_id);
+    if let Some(b) = best.as_object_mut() {
+        // `rule`, or `reviewer` once a verdict prefers a figure (`db::estimate`).
+        b.insert("chosen_by".into(), json!(f.best_chosen_by().as_str()));
+        b.insert("reason".into(), json!(f.best_reason()));
+    }
     json!({
         "id": f.id,
         "event_id": f.event_id,
@@ -150,7 +156,7 @@ pub fn fact_json(f: &FactRow, members: &[MemberRow]) -> Value {
         "measure": f.measure,
         "group": f.group_key,
         "low": bound(f.low, f.low_claim_id),
-        "best": bound(f.best, f.best_claim_id),
+        "best": best,
         "high": bound(f.high, f.high_claim_id),
         "is_conflict": f.is_conflict,
         "status": f.status,

@@ -93,6 +93,17 @@ pub fn claim_review(fact: &FactRow, members: &[&MemberRow], event_url: &str) -> 
             p.source_label()
         ));
     }
+    if let (Some(value), crate::db::estimate::ChosenBy::Reviewer) =
+        (fact.best, fact.best_chosen_by())
+    {
+        let from = preferred.map_or(String::new(), |p| format!(" from {}", p.source_label()));
+        let why = fact
+            .best_reason()
+            .map_or(String::new(), |r| format!(" ({r})"));
+        body.push(format!(
+            "Best estimate: {value}{from}, the reviewer's choice{why}."
+        ));
+    }
     let others: Vec<String> = disputed
         .iter()
         .filter(|m| subject.is_none_or(|s| !same_figure(m, s)))
@@ -254,6 +265,7 @@ mod tests {
             preferred_claim_id: preferred,
             preferred_reason: preferred.map(|_| "named list of the dead".into()),
             updated_at: Utc::now(),
+            preferred_value: None,
         }
     }
 

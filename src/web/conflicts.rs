@@ -100,6 +100,8 @@ pub struct ConflictListRow {
     pub group: String,
     pub low: String,
     pub best: String,
+    /// Whether a reviewer's verdict chose `best` (`db::estimate`).
+    pub best_by_reviewer: bool,
     pub high: String,
     pub status: String,
     pub updated: String,
@@ -109,6 +111,7 @@ pub struct ConflictListRow {
 impl From<ConflictSummary> for ConflictListRow {
     fn from(c: ConflictSummary) -> Self {
         let n = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_else(|| "—".into());
+        let best_by_reviewer = c.best_chosen_by() == crate::db::estimate::ChosenBy::Reviewer;
         ConflictListRow {
             fact_id: c.fact_id,
             event_id: c.event_id,
@@ -117,6 +120,7 @@ impl From<ConflictSummary> for ConflictListRow {
             group: c.group_key,
             low: n(c.low),
             best: n(c.best),
+            best_by_reviewer,
             high: n(c.high),
             status: c.status,
             updated: c.updated_at.format("%Y-%m-%d %H:%M").to_string(),

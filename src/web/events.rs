@@ -7,9 +7,10 @@ use serde::Deserialize;
 
 use super::articles::parse_id;
 use super::home::{page_number, render, PageQuery, PAGE_SIZE};
-use super::i18n::Messages;
+use super::i18n::{Lang, Messages};
 use super::page::PageContext;
 use super::AppState;
+use crate::db::estimate::ChosenBy;
 use crate::db::events::{self, EventArticle, EventRecord, EventSummary, FactRecord, MemberRecord};
 use crate::domain::language::is_rtl;
 
@@ -121,8 +122,9 @@ pub struct ChartBar {
     pub y: f64,
     /// Vertical centre of the row (for text and lines).
     pub mid: f64,
-    /// The label, shortened to fit; `title` holds the whole of it.
-    pub label: String,
+    /// The label, wrapped into lines that fit beside the plot (each line's baseline `y`);
+    /// `title` holds the whole of it.
+    pub label_lines: Vec<(f64, String)>,
     pub title: String,
     /// Whether the label reads right to left (its first strong character is Arabic or Hebrew).
     pub label_rtl: bool,
@@ -164,6 +166,10 @@ const BAR_H: f64 = 16.0;
 const TOP: f64 = 6.0;
 const AXIS_H: f64 = 22.0;
 const MAX_LABEL_CHARS: usize = 34;
+/// Characters per label line: at 12px even wide Latin capitals fit `LABEL_W` less the gap.
+const LINE_CHARS: usize = 28;
+const MAX_LABEL_LINES: usize = 3;
+const LINE_H: f64 = 14.0;
 const ARROW_LEN: f64 = 9.0;
 
 fn shorten(s: &str, max: usize) -> String {
@@ -196,6 +202,55 @@ pub fn chart_label(source: &str, outlet: Option<&str>) -> String {
     }
 }
 
+/// A label in lines of at most `LINE_CHARS` characters, broken between words (a word longer
+/// than a line is cut into pieces); at most `MAX_LABEL_LINES`, the last ending in "…" when
+/// there is more.
+pub fn wrap_label(s: &str) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in s.split_whitespace() {
+        let mut word: String = word.to_string();
+        loop {
+            let room = if line.is_empty() {
+                LINE_CHARS
+            } else {
+                LINE_CHARS.saturating_sub(line.chars().count() + 1)
+            };
+            let n = word.chars().count();
+            if n <= room {
+                if !line.is_empty() {
+                    line.push(' ');
+                }
+                line.push_str(&word);
+                break;
+            }
+            if line.is_empty() {
+                let cut: String = word.chars().take(LINE_CHARS).collect();
+                word = word.chars().skip(LINE_CHARS).collect();
+                lines.push(cut);
+                if word.is_empty() {
+                    break;
+                }
+            } else {
+                lines.push(std::mem::take(&mut line));
+            }
+        }
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    if lines.len() > MAX_LABEL_LINES {
+        lines.truncate(MAX_LABEL_LINES);
+        if let Some(last) = lines.last_mut() {
+            *last = format!("{}…", shorten(last, LINE_CHARS - 1).trim_end_matches('…'));
+        }
+    }
+    if lines.is_empty() {
+        lines.push(String::new());
+    }
+    lines
+}
+
 /// Rounds a coordinate to a tenth of a unit.
 fn r1(v: f64) -> f64 {
     (v * 10.0).round() / 10.0
@@ -219,12 +274,21 @@ pub fn chart(inputs: &[ChartInput]) -> Chart {
         .unwrap_or(0)
         .max(1);
     let scale = PLOT_W / top_value as f64;
+    let mut next_y = TOP;
     let bars = inputs
         .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let y = TOP + i as f64 * ROW_H;
-            let mid = y + ROW_H / 2.0;
+        .map(|c| {
+            let lines = wrap_label(&c.label);
+            let row_h = ROW_H.max(lines.len() as f64 * LINE_H + 8.0);
+            let y = next_y;
+            next_y += row_h;
+            let mid = y + row_h / 2.0;
+            let first = mid - (lines.len() as f64 - 1.0) * LINE_H / 2.0;
+            let label_lines: Vec<(f64, String)> = lines
+                .into_iter()
+                .enumerate()
+                .map(|(i, l)| (r1(first + i as f64 * LINE_H), l))
+                .collect();
             let lo = c.value.max(0) as f64 * scale;
             let hi = c
                 .value_max
@@ -250,9 +314,9 @@ pub fn chart(inputs: &[ChartInput]) -> Chart {
                 _ => c.value.to_string(),
             };
             ChartBar {
-                y: y + (ROW_H - BAR_H) / 2.0,
+                y: y + (row_h - BAR_H) / 2.0,
                 mid,
-                label: shorten(&c.label, MAX_LABEL_CHARS + 6),
+                label_lines,
                 label_rtl: first_strong_rtl(&c.label),
                 title: c.title.clone(),
                 x: r1(x),
@@ -273,7 +337,7 @@ pub fn chart(inputs: &[ChartInput]) -> Chart {
             }
         })
         .collect();
-    let axis_y = TOP + inputs.len() as f64 * ROW_H + 2.0;
+    let axis_y = next_y + 2.0;
     let ticks = [0, top_value / 2, top_value]
         .iter()
         .enumerate()
@@ -298,6 +362,7 @@ pub fn chart(inputs: &[ChartInput]) -> Chart {
 // GET /events/{id}
 // ---------------------------------------------------------------------------------------------
 
+#[derive(Clone)]
 pub struct MemberView {
     pub claim_id: i64,
     /// Canonical source name (the outlet's own voice when nothing else is known).
@@ -313,8 +378,12 @@ pub struct MemberView {
     pub quote: String,
     pub quote_dir: &'static str,
     pub link: String,
+    /// The article's own address, when it has one.
+    pub article_url: Option<String>,
     pub article_title: String,
     pub version: i32,
+    /// When its version reported it (ISO date; see `db::linking::reported_at`).
+    pub reported: String,
     pub role: String,
     pub reason: String,
     pub is_position: bool,
@@ -326,6 +395,24 @@ pub struct BoundView {
     pub source: String,
 }
 
+/// One source's answer to a question: its current figure, how it got there, and every report of
+/// it (folded under the row).
+pub struct SourceRow {
+    pub source: String,
+    /// Its current figure: its position, else (all its figures explained) its latest.
+    pub current: MemberView,
+    /// Its figures over time, oldest first, when it changed them (9, 11); else empty.
+    pub history: Vec<String>,
+    /// When it last changed its figure (ISO date), with `history`.
+    pub revised: Option<String>,
+    /// The outlets that carried the current figure, each once.
+    pub outlets: Vec<String>,
+    /// Every report of the source's figures, latest first.
+    pub mentions: Vec<MemberView>,
+    /// Whether the current figure is the best estimate.
+    pub is_best: bool,
+}
+
 pub struct FactView {
     pub id: i64,
     pub measure: String,
@@ -335,7 +422,10 @@ pub struct FactView {
     pub low: Option<BoundView>,
     pub best: Option<BoundView>,
     pub high: Option<BoundView>,
-    pub members: Vec<MemberView>,
+    /// Whether a reviewer chose the best estimate (`db::estimate`), and why.
+    pub best_by_reviewer: bool,
+    pub best_reason: Option<String>,
+    pub sources: Vec<SourceRow>,
     pub chart: Chart,
     /// Accessible description of the chart.
     pub chart_label: String,
@@ -349,61 +439,176 @@ fn member_source(m: &MemberRecord, t: &Messages) -> String {
         .map_or_else(|| t.get("article.own_voice").to_string(), String::clone)
 }
 
-fn fact_view(fact: FactRecord, members: Vec<MemberRecord>, t: &Messages) -> FactView {
-    let views: Vec<MemberView> = members
+fn member_view(m: MemberRecord, t: &Messages) -> MemberView {
+    MemberView {
+        claim_id: m.claim_id,
+        source: member_source(&m, t),
+        figure: match m.value_max {
+            Some(max) => format!("{}–{max}", m.value),
+            None => m.value.to_string(),
+        },
+        quote_dir: text_dir(&m.language),
+        link: format!(
+            "/articles/{}?version={}#claim-{}",
+            m.article_id,
+            m.version,
+            m.position + 1
+        ),
+        article_url: m.article_url,
+        reported: m.reported_at.format("%Y-%m-%d").to_string(),
+        attribution: m.source_text,
+        outlet: m.outlet,
+        language: m.language,
+        qualifier: m.qualifier,
+        value: m.value,
+        value_max: m.value_max,
+        quote: m.quote,
+        article_title: m.article_title,
+        version: m.version,
+        role: m.role,
+        reason: m.reason,
+        is_position: m.is_position,
+    }
+}
+
+/// Groups a fact's members by source: one row each, largest current figure first.
+pub fn source_rows(
+    members: Vec<MemberRecord>,
+    best_claim: Option<i64>,
+    t: &Messages,
+) -> Vec<SourceRow> {
+    // the members of each source (by its id, else its name), each beside its view
+    let mut groups: Vec<(String, Vec<(MemberRecord, MemberView)>)> = Vec::new();
+    for m in members {
+        let key = match m.source_id {
+            Some(id) => format!("#{id}"),
+            None => member_source(&m, t),
+        };
+        let view = member_view(m.clone(), t);
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, list)) => list.push((m, view)),
+            None => groups.push((key, vec![(m, view)])),
+        }
+    }
+    let mut rows: Vec<SourceRow> = groups
         .into_iter()
-        .map(|m| MemberView {
-            claim_id: m.claim_id,
-            source: member_source(&m, t),
-            figure: match m.value_max {
-                Some(max) => format!("{}–{max}", m.value),
-                None => m.value.to_string(),
-            },
-            quote_dir: text_dir(&m.language),
-            link: format!(
-                "/articles/{}?version={}#claim-{}",
-                m.article_id,
-                m.version,
-                m.position + 1
-            ),
-            attribution: m.source_text,
-            outlet: m.outlet,
-            language: m.language,
-            qualifier: m.qualifier,
-            value: m.value,
-            value_max: m.value_max,
-            quote: m.quote,
-            article_title: m.article_title,
-            version: m.version,
-            role: m.role,
-            reason: m.reason,
-            is_position: m.is_position,
+        .filter_map(|(_, mut list)| {
+            // latest report first
+            list.sort_by(|(a, _), (b, _)| {
+                (b.reported_at, b.article_id, b.version, b.claim_id).cmp(&(
+                    a.reported_at,
+                    a.article_id,
+                    a.version,
+                    a.claim_id,
+                ))
+            });
+            let current = list
+                .iter()
+                .find(|(m, _)| m.is_position)
+                .or_else(|| list.first())
+                .map(|(_, v)| v.clone())?;
+            // Per report (article version), the source's largest figure in it; oldest first.
+            let mut reports: Vec<(&MemberRecord, &MemberView)> = Vec::new();
+            for (m, v) in list.iter().rev() {
+                match reports
+                    .iter_mut()
+                    .find(|(r, _)| r.article_id == m.article_id && r.version == m.version)
+                {
+                    Some(r)
+                        if (m.value_max.unwrap_or(m.value))
+                            > r.0.value_max.unwrap_or(r.0.value) =>
+                    {
+                        *r = (m, v)
+                    }
+                    Some(_) => {}
+                    None => reports.push((m, v)),
+                }
+            }
+            // Runs of the same figure, ending with the current one.
+            let mut runs: Vec<(&str, &str)> = Vec::new();
+            for (_, v) in &reports {
+                match runs.last() {
+                    Some((figure, _)) if *figure == v.figure => {}
+                    _ => runs.push((v.figure.as_str(), v.reported.as_str())),
+                }
+            }
+            if runs.last().map(|(f, _)| *f) != Some(current.figure.as_str()) {
+                runs.push((current.figure.as_str(), current.reported.as_str()));
+            }
+            let (history, revised) = if runs.len() > 1 {
+                (
+                    runs.iter().map(|(f, _)| f.to_string()).collect(),
+                    runs.last().map(|(_, d)| d.to_string()),
+                )
+            } else {
+                (Vec::new(), None)
+            };
+            let mut outlets: Vec<String> = Vec::new();
+            for (_, v) in &list {
+                if v.figure == current.figure && v.qualifier == current.qualifier {
+                    if let Some(o) = &v.outlet {
+                        if !outlets.contains(o) {
+                            outlets.push(o.clone());
+                        }
+                    }
+                }
+            }
+            Some(SourceRow {
+                source: current.source.clone(),
+                is_best: best_claim.is_some_and(|id| list.iter().any(|(m, _)| m.claim_id == id)),
+                mentions: list.into_iter().map(|(_, v)| v).collect(),
+                current,
+                history,
+                revised,
+                outlets,
+            })
         })
         .collect();
+    rows.sort_by(|a, b| {
+        let top = |r: &SourceRow| r.current.value_max.unwrap_or(r.current.value);
+        top(b).cmp(&top(a)).then_with(|| a.source.cmp(&b.source))
+    });
+    rows
+}
+
+fn fact_view(fact: FactRecord, members: Vec<MemberRecord>, t: &Messages, lang: Lang) -> FactView {
+    let source_of = |claim: Option<i64>| {
+        claim
+            .and_then(|id| members.iter().find(|m| m.claim_id == id))
+            .map(|m| member_source(m, t))
+            .unwrap_or_else(|| "—".to_string())
+    };
     let bound = |value: Option<i64>, claim: Option<i64>| {
         value.map(|value| BoundView {
             value,
-            source: claim
-                .and_then(|id| views.iter().find(|m| m.claim_id == id))
-                .map(|m| m.source.clone())
-                .unwrap_or_else(|| "—".to_string()),
+            source: source_of(claim),
         })
     };
     let low = bound(fact.low, fact.low_claim_id);
     let best = bound(fact.best, fact.best_claim_id);
     let high = bound(fact.high, fact.high_claim_id);
-    let inputs: Vec<ChartInput> = views
+    let best_by_reviewer = fact.best_chosen_by() == ChosenBy::Reviewer;
+    let best_reason = fact.best_reason();
+    let sources = source_rows(members, fact.best_claim_id, t);
+    let inputs: Vec<ChartInput> = sources
         .iter()
-        .map(|m| ChartInput {
-            label: chart_label(&m.source, m.outlet.as_deref()),
-            title: match &m.outlet {
-                Some(o) if *o != m.source => format!("{} · {o}", m.source),
-                _ => m.source.clone(),
-            },
-            value: m.value,
-            value_max: m.value_max,
-            qualifier: m.qualifier.clone(),
-            role: m.role.clone(),
+        .map(|r| {
+            let m = &r.current;
+            let mut title = r.source.clone();
+            if !r.history.is_empty() {
+                title.push_str(&format!(" ({})", r.history.join(" → ")));
+            }
+            if !r.outlets.is_empty() {
+                title.push_str(&format!(" · {}", r.outlets.join(", ")));
+            }
+            ChartInput {
+                label: r.source.clone(),
+                title: format!("{title} · {}", lang.date(&m.reported)),
+                value: m.value,
+                value_max: m.value_max,
+                qualifier: m.qualifier.clone(),
+                role: m.role.clone(),
+            }
         })
         .collect();
     let measure_label = t.get(&format!("measure.{}", fact.measure)).to_string();
@@ -422,8 +627,10 @@ fn fact_view(fact: FactRecord, members: Vec<MemberRecord>, t: &Messages) -> Fact
         low,
         best,
         high,
+        best_by_reviewer,
+        best_reason,
         chart: chart(&inputs),
-        members: views,
+        sources,
     }
 }
 
@@ -526,7 +733,10 @@ pub async fn show_event(
             dates: dates(event.date_from, event.date_to),
             event,
             articles: articles.into_iter().map(ArticleRow::from).collect(),
-            facts: facts.into_iter().map(|(f, m)| fact_view(f, m, t)).collect(),
+            facts: facts
+                .into_iter()
+                .map(|(f, m)| fact_view(f, m, t, ctx.lang))
+                .collect(),
             claim_review,
             others,
             notice: query.notice.clone(),
@@ -622,6 +832,101 @@ mod tests {
         }]);
         assert!(c.bars[0].label_rtl);
         assert_eq!(c.bars[0].title, "الدفاع المدني · صحيفة");
+    }
+
+    #[test]
+    fn long_labels_wrap_between_words_and_lose_nothing() {
+        let name = "Syrian Observatory for Human Rights (Britain-based monitor)";
+        let lines = wrap_label(name);
+        assert!(lines.len() > 1 && lines.len() <= MAX_LABEL_LINES);
+        assert!(
+            lines.iter().all(|l| l.chars().count() <= LINE_CHARS),
+            "{lines:?}"
+        );
+        assert_eq!(lines.join(" "), name);
+        let arabic = "المرصد السوري لحقوق الإنسان ومقره بريطانيا";
+        assert_eq!(wrap_label(arabic).join(" "), arabic);
+        assert_eq!(wrap_label("SANA"), vec!["SANA".to_string()]);
+        let c = chart(&[ChartInput {
+            label: name.into(),
+            title: name.into(),
+            value: 3,
+            value_max: None,
+            qualifier: "exact".into(),
+            role: "agreeing".into(),
+        }]);
+        assert_eq!(c.bars[0].label_lines.len(), lines.len());
+        assert!(c.axis_y > TOP + ROW_H, "the row grew for its lines");
+    }
+
+    fn record(
+        claim_id: i64,
+        source: (i64, &str),
+        value: i64,
+        article: (i64, i32, &str),
+        day: u32,
+        is_position: bool,
+    ) -> MemberRecord {
+        use chrono::TimeZone;
+        MemberRecord {
+            fact_id: 1,
+            claim_id,
+            role: if is_position { "disputed" } else { "explained" }.into(),
+            reason: String::new(),
+            is_position,
+            source_name: Some(source.1.into()),
+            source_text: None,
+            value,
+            value_max: None,
+            qualifier: "exact".into(),
+            quote: "q".into(),
+            position: 0,
+            article_id: article.0,
+            article_title: "t".into(),
+            language: "en".into(),
+            version: article.1,
+            outlet: Some(article.2.into()),
+            credibility: None,
+            override_reason: None,
+            source_id: Some(source.0),
+            reported_at: chrono::Utc
+                .with_ymd_and_hms(2018, 5, day, 12, 0, 0)
+                .single()
+                .unwrap_or_default(),
+            article_url: None,
+        }
+    }
+
+    #[test]
+    fn a_source_is_one_row_with_its_current_figure_and_its_history() {
+        let sohr = (1, "SOHR");
+        let members = vec![
+            record(1, sohr, 9, (10, 1, "Levant Wire"), 27, false),
+            record(2, sohr, 9, (20, 1, "Orontes Post"), 28, false),
+            record(
+                3,
+                (2, "Civil Defence"),
+                15,
+                (20, 1, "Orontes Post"),
+                28,
+                true,
+            ),
+            record(4, sohr, 11, (10, 2, "Levant Wire"), 29, true),
+            record(5, sohr, 11, (10, 2, "Levant Wire"), 29, false),
+        ];
+        let rows = source_rows(members, Some(4), Lang::En.messages());
+        assert_eq!(rows.len(), 2, "two sources");
+        assert_eq!(rows[0].source, "Civil Defence");
+        assert!(rows[0].history.is_empty());
+        assert!(!rows[0].is_best);
+        let s = &rows[1];
+        assert_eq!(s.current.claim_id, 4);
+        assert_eq!(s.history, vec!["9".to_string(), "11".to_string()]);
+        assert_eq!(s.revised.as_deref(), Some("2018-05-29"));
+        assert_eq!(s.outlets, vec!["Levant Wire".to_string()]);
+        assert_eq!(s.mentions.len(), 4);
+        assert_eq!(s.mentions[0].reported, "2018-05-29", "latest first");
+        assert!(s.is_best);
     }
 
     #[test]

@@ -403,6 +403,8 @@ mod tests {
             status: "open".into(),
             updated_at: at(7),
             members: 4,
+            preferred_claim_id: None,
+            preferred_value: None,
         };
         let entry = conflict_entry(
             Lang::En.messages(),

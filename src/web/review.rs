@@ -160,11 +160,32 @@ pub fn article_review(conn: &mut DbConn, article_id: i64) -> AppResult<ArticleRe
 // What the event and conflict pages show
 // ---------------------------------------------------------------------------------------------
 
+/// A figure a reviewer may pick or explain, with everything that tells it from the others of
+/// the same value: source, outlet, date and version (and, on the conflict page, its quote).
 pub struct MemberChoice {
     pub claim_id: i64,
+    /// "≥15 · SOHR": the figure and its source.
     pub label: String,
     pub role: String,
     pub override_reason: Option<String>,
+    pub outlet: Option<String>,
+    /// When its version reported it (ISO date).
+    pub reported: String,
+    pub version: i32,
+    pub quote: String,
+    pub quote_dir: &'static str,
+    pub language: String,
+    /// The figure in its version of the article.
+    pub link: String,
+    pub article_url: Option<String>,
+}
+
+fn quote_dir(lang: &str) -> &'static str {
+    if crate::domain::language::is_rtl(lang) {
+        "rtl"
+    } else {
+        "ltr"
+    }
 }
 
 /// A fact's verdict, its members (for the forms) and its history.
@@ -261,6 +282,19 @@ fn fact_histories(
 
 fn member_choice(m: &review::MemberChoiceRecord) -> MemberChoice {
     MemberChoice {
+        outlet: m.outlet.clone(),
+        reported: m.reported_at().format("%Y-%m-%d").to_string(),
+        version: m.version,
+        quote: m.quote.clone(),
+        quote_dir: quote_dir(&m.language),
+        language: m.language.clone(),
+        link: format!(
+            "/articles/{}?version={}#claim-{}",
+            m.article_id,
+            m.version,
+            m.position + 1
+        ),
+        article_url: m.article_url.clone(),
         claim_id: m.claim_id,
         label: member_label(
             m.value,
@@ -355,6 +389,19 @@ pub fn event_review(
                         grades.insert(m.claim_id, grade.clone());
                     }
                     MemberChoice {
+                        outlet: m.outlet.clone(),
+                        reported: m.reported_at.format("%Y-%m-%d").to_string(),
+                        version: m.version,
+                        quote: m.quote.clone(),
+                        quote_dir: quote_dir(&m.language),
+                        language: m.language.clone(),
+                        link: format!(
+                            "/articles/{}?version={}#claim-{}",
+                            m.article_id,
+                            m.version,
+                            m.position + 1
+                        ),
+                        article_url: m.article_url.clone(),
                         claim_id: m.claim_id,
                         label: member_label(
                             m.value,

@@ -1,6 +1,7 @@
 mod articles;
 mod auth;
 mod bad_input;
+mod comparison;
 mod concurrency;
 mod db_down;
 mod diffs;

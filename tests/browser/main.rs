@@ -275,6 +275,98 @@ async fn story(b: &Browser, base: &str) -> Step {
         )
         .await?;
     check_conflicts_csv(&csv)?;
+
+    // 10. The English article is revised (the monitor's 9 becomes 11) and the reviewer prefers
+    //     the ministry's figure: the seed event's page after a revision and a verdict.
+    revise_and_prefer(b, base, &event_path, &russians).await?;
+    Ok(())
+}
+
+const REVISED_FIGURE: &str = "11 Russians";
+const PREFERRED_REASON: &str = "The ministry names its own dead.";
+
+async fn revise_and_prefer(b: &Browser, base: &str, event_path: &str, russians: &str) -> Step {
+    use anyhow::{ensure, Context};
+    b.goto(&format!("{base}/articles/new?lang=en")).await?;
+    b.fill("#text", &EN_MOSCOW.replace("nine Russians", REVISED_FIGURE))
+        .await?;
+    b.fill("#url", "https://northerncourier.example/russia-four-killed")
+        .await?;
+    b.fill("#outlet", "Northern Courier").await?;
+    b.fill("#published", "2018-05-27").await?;
+    b.click(Locator::Css("form.stacked button[type=submit]"))
+        .await?;
+    b.wait_numbered("/articles/").await?;
+    b.goto(&format!("{base}{event_path}?lang=en")).await?;
+    let figures = b
+        .texts(Locator::Css(&format!("#{russians} td.num")))
+        .await?;
+    ensure!(
+        figures.iter().any(|f| f.trim() == "11"),
+        "the monitor's revised 11 should be its current figure: {figures:?}"
+    );
+    let history = b
+        .texts(Locator::Css(&format!("#{russians} td.history")))
+        .await?;
+    ensure!(
+        history.iter().any(|h| h.contains("9 → 11")),
+        "the monitor's 9 should be its history: {history:?}"
+    );
+    let bars = b
+        .count(Locator::Css(&format!("#{russians} svg.chart g.bar")))
+        .await?;
+    let rows = b
+        .count(Locator::Css(&format!("#{russians} tbody.source")))
+        .await?;
+    ensure!(
+        bars == rows,
+        "one bar per source: {bars} bars, {rows} sources"
+    );
+
+    // The verdict prefers the ministry's 4.
+    let form = format!("#{russians} form[action$='/status']");
+    let four = b
+        .eval_with(
+            "return [...document.querySelectorAll(arguments[0] + ' select[name=preferred] option')]\
+             .filter(o => o.textContent.trim().startsWith('4 ·')).map(o => o.value)[0] || null",
+            json!(form),
+        )
+        .await?;
+    let four = four
+        .as_str()
+        .context("no option for the ministry's 4 in the preferred-figure menu")?
+        .to_string();
+    b.select(&format!("{form} select[name=status]"), "resolved")
+        .await?;
+    b.select(&format!("{form} select[name=preferred]"), &four)
+        .await?;
+    b.fill(&format!("{form} input[name=reason]"), PREFERRED_REASON)
+        .await?;
+    b.click(Locator::Css(&format!("{form} button[type=submit]")))
+        .await?;
+    b.wait_for_text(&format!("#{russians} dl.bounds"), PREFERRED_REASON)
+        .await?;
+    b.eval_with(
+        "document.getElementById(arguments[0]).scrollIntoView({block: 'start'})",
+        json!(russians),
+    )
+    .await?;
+    let en = b.shot("11-event-revised-verdict-en").await?;
+    b.goto(&format!("{base}{event_path}?lang=ar")).await?;
+    b.expect_lang("ar", "rtl").await?;
+    b.wait_for_text(&format!("#{russians} dl.bounds"), "اختيار المراجِع")
+        .await?;
+    b.eval_with(
+        "document.getElementById(arguments[0]).scrollIntoView({block: 'start'})",
+        json!(russians),
+    )
+    .await?;
+    let ar = b.shot("12-event-revised-verdict-ar").await?;
+    println!(
+        "screenshots of the seed event after a revision and a verdict: {} and {}",
+        en.display(),
+        ar.display()
+    );
     Ok(())
 }
 
