@@ -792,3 +792,16 @@ fn a_short_reference_is_the_events_only_source_of_its_kind() {
     assert_eq!(role(f, early), Role::Explained, "{}", reason(f, early));
     assert_eq!(role(f, late), Role::Agreeing);
 }
+
+#[test]
+fn a_toll_dwarfed_by_another_of_its_article_is_a_share_but_a_crowd_size_is_not() {
+    let mut b = B::new();
+    let total = b.killed(1, 12000, None);
+    let share = b.killed(1, 1262, Some("the White Helmets"));
+    let rival = b.killed(2, 9000, Some("the United Nations"));
+    let facts = b.link();
+    let f = fact(&facts, Measure::Killed, "civilians");
+    assert_eq!(role(f, share), Role::Explained, "{}", reason(f, share));
+    assert_eq!(role(f, total), Role::Disputed);
+    assert_eq!(role(f, rival), Role::Disputed);
+}
