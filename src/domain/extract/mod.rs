@@ -66,22 +66,24 @@ impl Extractor {
     }
 
     /// What a claim's subject counts when it is not people: the last word of the subject that
-    /// the lexicons name as a vehicle, a building, or an attacker ("terrorists"). `None` for
-    /// people and for nouns the lexicons don't know.
-    pub fn subject_kind(&self, subject: &str) -> Option<SubjectKind> {
+    /// the lexicons name as a vehicle or a building (with the word's stem, so that "cars" and
+    /// "vehicles" stay apart while "car" and "cars" meet), or an attacker ("terrorists", stem
+    /// empty: all attackers are one kind). `None` for people and for nouns the lexicons don't know.
+    pub fn subject_kind(&self, subject: &str) -> Option<(SubjectKind, String)> {
         let folded = text::fold(subject);
         folded
             .split(' ')
             .rev()
             .filter(|w| !w.is_empty())
             .find_map(|w| {
-                self.lexicon.thing_kind(w).or_else(|| {
-                    matches!(
-                        self.lexicon.noun_class(w),
-                        Some(lexicon::NounClass::Hostile)
-                    )
-                    .then_some(SubjectKind::Hostile)
-                })
+                if let Some(kind) = self.lexicon.thing_kind(w) {
+                    return Some((kind, text::stem(w).to_string()));
+                }
+                matches!(
+                    self.lexicon.noun_class(w),
+                    Some(lexicon::NounClass::Hostile)
+                )
+                .then(|| (SubjectKind::Hostile, String::new()))
             })
     }
 

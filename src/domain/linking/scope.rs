@@ -4,8 +4,9 @@
 //!
 //! Scopes, read from the figure's own clause (the text between its neighbouring figures, cut at
 //! clause breaks: `,` `;` `:`, "and", "while", «و», "et", "y", "e", …):
-//! - `of:<kind>`: an `unknown`-group figure whose subject is a thing or an attacker in the
-//!   lexicon's terms ("3 cars", "23 terrorists"), so that it is not compared with people or bodies.
+//! - `of:<kind>[/<noun>]`: an `unknown`-group figure whose subject is a thing or an attacker in
+//!   the lexicon's terms ("3 cars" → `of:vehicles/car`, "23 terrorists" → `of:hostile`), so that
+//!   it is not compared with people or bodies, nor cars with vehicles.
 //! - `per:day`: a rate ("15,000 a day", «يومياً», "par jour"), not a toll.
 //! - `before:<year>`: the figure's sentence names a year earlier than the latest year of the text
 //!   (the 1999 earthquake's toll in a 2023 report; a war-wide toll "since 2011").
@@ -243,6 +244,7 @@ pub fn relation(a: Option<&str>, b: Option<&str>) -> Relation {
 pub fn describe(scope: &str) -> String {
     match scope.split_once(':') {
         Some(("in", path)) => format!("in {}", path.rsplit('/').next().unwrap_or(path)),
+        Some(("of", what)) => format!("of {}", what.rsplit('/').next().unwrap_or(what)),
         Some(("per", unit)) => format!("per {unit}"),
         Some((kind, what)) => format!("{kind} {what}"),
         None => scope.to_string(),
@@ -305,8 +307,12 @@ fn kind_scope(c: &ExtractedClaim, extractor: &Extractor) -> Option<String> {
     if c.group != UNKNOWN_GROUP {
         return None;
     }
-    let kind = extractor.subject_kind(c.subject.as_deref()?)?;
-    Some(format!("of:{}", kind.as_str()))
+    let (kind, noun) = extractor.subject_kind(c.subject.as_deref()?)?;
+    Some(if noun.is_empty() {
+        format!("of:{}", kind.as_str())
+    } else {
+        format!("of:{}/{noun}", kind.as_str())
+    })
 }
 
 fn rate_scope(after: &str) -> Option<String> {
@@ -577,7 +583,7 @@ mod tests {
     fn things_and_attackers_are_their_own_kind() {
         assert_eq!(
             scope_of("The blast destroyed 3 cars and killed 5 people.", 3).as_deref(),
-            Some("of:vehicles")
+            Some("of:vehicles/car")
         );
         assert_eq!(
             scope_of("The army said 23 terrorists were killed.", 23).as_deref(),
