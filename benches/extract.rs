@@ -103,7 +103,13 @@ fn bench_read_claims_dense(c: &mut Criterion) {
         let text = dense(size);
         group.throughput(Throughput::Bytes(text.len() as u64));
         group.bench_function(name, |b| {
-            b.iter(|| black_box(read_claims(&ex, black_box(&text))))
+            b.iter(|| {
+                black_box(read_claims(
+                    &ex,
+                    claimdb::domain::linking::Gazetteer::builtin(),
+                    black_box(&text),
+                ))
+            })
         });
     }
     group.finish();

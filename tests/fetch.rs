@@ -104,7 +104,11 @@ async fn a_news_page_is_read_without_its_chrome_and_gives_the_right_figures() {
         .iter()
         .all(|p| !p.trim().is_empty() && !p.contains('\n')));
 
-    let claims = read_claims(&Extractor::with_default_lexicons(), text);
+    let claims = read_claims(
+        &Extractor::with_default_lexicons(),
+        claimdb::domain::linking::Gazetteer::builtin(),
+        text,
+    );
     let figures: Vec<(i64, Measure)> = claims.iter().map(|c| (c.value, c.measure)).collect();
     assert!(figures.contains(&(27, Measure::Killed)), "{claims:#?}");
     assert!(figures.contains(&(64, Measure::Wounded)), "{claims:#?}");
@@ -153,7 +157,11 @@ async fn an_arabic_page_in_windows_1256_is_decoded_by_its_meta_charset() {
         article.text
     );
 
-    let claims = read_claims(&Extractor::with_default_lexicons(), &article.text);
+    let claims = read_claims(
+        &Extractor::with_default_lexicons(),
+        claimdb::domain::linking::Gazetteer::builtin(),
+        &article.text,
+    );
     let figures: Vec<(i64, Measure)> = claims.iter().map(|c| (c.value, c.measure)).collect();
     assert!(figures.contains(&(15, Measure::Killed)), "{claims:#?}");
     assert!(figures.contains(&(40, Measure::Wounded)), "{claims:#?}");

@@ -260,7 +260,12 @@ pub fn infer_scopes(
 ) -> Vec<Option<String>> {
     let mut order: Vec<usize> = (0..claims.len()).collect();
     order.sort_by_key(|&i| (claims[i].start, claims[i].end));
-    let latest_year = years_in(text, claims).into_iter().max();
+    let spans: Vec<(usize, usize)> = order
+        .iter()
+        .map(|&i| (claims[i].start, claims[i].end))
+        .collect();
+    let years = years_in(text, &spans);
+    let latest_year = years.iter().map(|&(_, y)| y).max();
     let mut places: Vec<Option<String>> = vec![None; claims.len()];
     let mut other: Vec<Option<String>> = vec![None; claims.len()];
     for (k, &i) in order.iter().enumerate() {
@@ -280,7 +285,7 @@ pub fn infer_scopes(
         let after = &text[c.end..next_start.unwrap_or(s_to).max(c.end)];
         other[i] = kind_scope(c, extractor)
             .or_else(|| rate_scope(after))
-            .or_else(|| time_scope(sentence, s_from, claims, latest_year));
+            .or_else(|| time_scope(&years, s_from, s_to, latest_year));
         places[i] = place_scope(before, after, prev_end.is_none(), gazetteer);
     }
     // a place narrows a figure only where the article divides that measure by place
@@ -331,8 +336,9 @@ fn rate_scope(after: &str) -> Option<String> {
         .then(|| "per:day".to_string())
 }
 
-/// Four-digit years (1900–2099) standing alone in `text`, outside the claims' own spans.
-fn years_in(text: &str, claims: &[ExtractedClaim]) -> Vec<i32> {
+/// Four-digit years (1900–2099) standing alone in `text`, outside the claims' own spans (given
+/// sorted by start), with their byte offsets, in text order.
+fn years_in(text: &str, spans: &[(usize, usize)]) -> Vec<(usize, i32)> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
@@ -349,16 +355,17 @@ fn years_in(text: &str, claims: &[ExtractedClaim]) -> Vec<i32> {
             || !glued(bytes.get(i - 1))
             || bytes[i - 1] == b'.' && i >= 2 && !bytes[i - 2].is_ascii_digit();
         let after = bytes.get(i + run);
-        let after_ok = !after.is_some_and(|b| b.is_ascii_alphanumeric())
-            && !(matches!(after, Some(b',' | b'.'))
+        // "2023" ends a year; "2023rd", "2,023" or "2023.5" go on as something else
+        let goes_on = after.is_some_and(u8::is_ascii_alphanumeric)
+            || (matches!(after, Some(b',' | b'.'))
                 && bytes.get(i + run + 1).is_some_and(u8::is_ascii_digit));
-        if run == 4 && before_ok && after_ok {
-            let inside_claim = claims
-                .iter()
-                .any(|c| c.start <= i && i < c.end.max(c.start + 1));
+        if run == 4 && before_ok && !goes_on {
+            // the last claim starting at or before i, if its span covers i
+            let k = spans.partition_point(|&(st, _)| st <= i);
+            let inside_claim = k > 0 && i < spans[k - 1].1.max(spans[k - 1].0 + 1);
             if let Ok(y) = text[i..i + 4].parse::<i32>() {
                 if (1900..2100).contains(&y) && !inside_claim {
-                    out.push(y);
+                    out.push((i, y));
                 }
             }
         }
@@ -367,23 +374,17 @@ fn years_in(text: &str, claims: &[ExtractedClaim]) -> Vec<i32> {
     out
 }
 
+/// `before:<year>` when the sentence `from..to` names a year earlier than the text's latest.
 fn time_scope(
-    sentence: &str,
-    s_from: usize,
-    claims: &[ExtractedClaim],
+    years: &[(usize, i32)],
+    from: usize,
+    to: usize,
     latest: Option<i32>,
 ) -> Option<String> {
     let latest = latest?;
-    let shifted: Vec<ExtractedClaim> = claims
-        .iter()
-        .filter(|c| c.start >= s_from && c.end <= s_from + sentence.len())
-        .map(|c| ExtractedClaim {
-            start: c.start - s_from,
-            end: c.end - s_from,
-            ..c.clone()
-        })
-        .collect();
-    let year = years_in(sentence, &shifted).into_iter().max()?;
+    let a = years.partition_point(|&(p, _)| p < from);
+    let b = years.partition_point(|&(p, _)| p < to);
+    let year = years[a..b].iter().map(|&(_, y)| y).max()?;
     (year < latest).then(|| format!("before:{year}"))
 }
 
