@@ -204,8 +204,8 @@ struct AddressItem {
 /// 1. A reader thread reads the input in chunks of [`CHUNK`] items and prepares each chunk
 ///    (validation, extraction: the CPU work) on `workers` threads.
 /// 2. It puts the chunk in arrival order ([`arrival_order`]): by the articles' own times
-///    (published, else the time of this import), then url, then input position; the versions of
-///    one url keep their input order, so they are numbered as they appear.
+///    (published, else the time of this import), then input position; the versions of one url
+///    keep their input order, so they are numbered as they appear.
 /// 3. One database connection stores the chunk in that order, in batches of up to [`BATCH`]
 ///    articles per transaction (see [`ingest::ingest_batch`]), while the next chunk is prepared.
 ///    Which event an article joins, an event's first title, and the ingest order the linker
@@ -346,33 +346,34 @@ fn prepare_all(
 }
 
 /// Puts items (in input order) in the order they are stored: by the article's own time — its
-/// publication time, else `seen` (when it reached claimdb) — then by url, then by input
-/// position. A later version of a url never goes before an earlier one: its time is at least
-/// theirs. Items that could not be prepared keep their input position among the undated.
+/// publication time, else `seen` (when it reached claimdb) — then by input position (stable for
+/// the same files; the order the user gave, which for undated articles is all there is). A later
+/// version of a url never goes before an earlier one: its time is at least theirs. Items that
+/// could not be prepared count as undated.
 fn arrival_order(items: Vec<Item>, seen: chrono::DateTime<chrono::Utc>) -> Vec<Item> {
     let mut latest: HashMap<String, chrono::DateTime<chrono::Utc>> = HashMap::new();
-    let mut keyed: Vec<((chrono::DateTime<chrono::Utc>, String, usize), Item)> = items
+    let mut keyed: Vec<((chrono::DateTime<chrono::Utc>, usize), Item)> = items
         .into_iter()
         .enumerate()
         .map(|(index, item)| {
-            let (time, url) = match &item.prepared {
+            let time = match &item.prepared {
                 Ok(p) => {
                     let own = p.submission.published.unwrap_or(seen);
                     match &p.submission.url {
                         Some(url) => {
                             let time = latest.get(url).map_or(own, |t| own.max(*t));
                             latest.insert(url.clone(), time);
-                            (time, url.clone())
+                            time
                         }
-                        None => (own, String::new()),
+                        None => own,
                     }
                 }
-                Err(_) => (seen, String::new()),
+                Err(_) => seen,
             };
-            ((time, url, index), item)
+            ((time, index), item)
         })
         .collect();
-    keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    keyed.sort_by_key(|(key, _)| *key);
     keyed.into_iter().map(|(_, item)| item).collect()
 }
 
