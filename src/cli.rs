@@ -77,7 +77,8 @@ pub enum Command {
         /// Print a line for every item, not only for failures.
         #[arg(long, short)]
         verbose: bool,
-        /// Database workers storing batches at once (default: one per core, at most four).
+        /// Threads preparing articles (extraction) at once (default: one per core, at most four);
+        /// one connection stores them, in the articles' own order, so the result is the same.
         #[arg(long, short = 'j', value_parser = clap::value_parser!(u16).range(1..=32))]
         jobs: Option<u16>,
     },

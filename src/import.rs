@@ -157,10 +157,22 @@ impl Progress {
 /// batch holds its locks briefly.
 const BATCH: usize = 64;
 
-/// One input item, read and prepared off the database threads.
-struct Item {
+/// At most this many input items are read, prepared and put in order together before they are
+/// stored (see [`run`]). Bounds the memory of an import (a prepared article holds its text and
+/// search document) while letting the next chunk be prepared as the current one is stored.
+const CHUNK: usize = 2048;
+
+/// One input item, read off the database thread.
+struct Raw {
     label: String,
     /// Input bytes it stands for (progress).
+    bytes: u64,
+    raw: Result<RawSubmission, String>,
+}
+
+/// One input item, prepared off the database thread.
+struct Item {
+    label: String,
     bytes: u64,
     prepared: Result<Prepared, String>,
 }
@@ -172,8 +184,8 @@ struct Stored {
     result: Result<IngestOutcome, String>,
 }
 
-/// How many database workers an import uses: one per core, at most four (PostgreSQL does most
-/// of the work; more connections only queue on the same cores).
+/// How many threads an import prepares articles with (extraction, hashing, the search
+/// document): one per core, at most four.
 pub fn default_workers() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 4))
 }
@@ -187,13 +199,19 @@ struct AddressItem {
 
 /// Imports every file; a bad item is reported and counted, never fatal to the import.
 ///
-/// A reader thread parses, validates and extracts (CPU work) and deals the items out to
-/// `workers` database threads, each storing batches of up to [`BATCH`] articles per
-/// transaction on its own connection (see [`ingest::ingest_batch`]: the article and version
-/// rows of concurrent batches overlap, their linking is serialised on shared places). All the
-/// versions of one url go to the same worker in input order, so they are numbered as they
-/// appear. When a batch fails, its items are stored one by one, so one bad item costs only
-/// itself.
+/// The same files give the same events, facts and conflicts whatever `workers` is and however
+/// the threads are scheduled:
+/// 1. A reader thread reads the input in chunks of [`CHUNK`] items and prepares each chunk
+///    (validation, extraction: the CPU work) on `workers` threads.
+/// 2. It puts the chunk in arrival order ([`arrival_order`]): by the articles' own times
+///    (published, else the time of this import), then input position; the versions of one url
+///    keep their input order, so they are numbered as they appear.
+/// 3. One database connection stores the chunk in that order, in batches of up to [`BATCH`]
+///    articles per transaction (see [`ingest::ingest_batch`]), while the next chunk is prepared.
+///    Which event an article joins, an event's first title, and the ingest order the linker
+///    breaks ties with therefore follow the articles, never the timing of the threads.
+///
+/// When a batch fails, its items are stored one by one, so one bad item costs only itself.
 pub fn run(
     pool: &DbPool,
     extractor: Arc<Extractor>,
@@ -212,42 +230,23 @@ pub fn run(
         .filter_map(|f| fs::metadata(f).ok())
         .map(|m| m.len())
         .sum();
-    let mut connections = Vec::new();
-    for _ in 0..workers.max(1) {
-        connections.push(pool.get().map_err(io::Error::other)?);
-    }
+    let mut conn = pool.get().map_err(io::Error::other)?;
     let progress = Progress::new(total);
     let mut summary = ImportSummary::default();
+    // The time of this import stands in for a missing publication time.
+    let seen = chrono::Utc::now();
     std::thread::scope(|scope| {
-        let (results, stored) = mpsc::channel::<Stored>();
-        let mut senders = Vec::new();
-        for mut conn in connections {
-            let (sender, receiver) = mpsc::sync_channel::<Item>(BATCH * 2);
-            senders.push(sender);
-            let results = results.clone();
-            scope.spawn(move || {
-                let mut batch: Vec<Item> = Vec::with_capacity(BATCH);
-                while let Ok(first) = receiver.recv() {
-                    batch.push(first);
-                    while batch.len() < BATCH {
-                        match receiver.try_recv() {
-                            Ok(item) => batch.push(item),
-                            Err(_) => break,
-                        }
-                    }
-                    for done in store_batch(&mut conn, &mut batch) {
-                        if results.send(done).is_err() {
-                            return;
-                        }
-                    }
-                }
-            });
-        }
-        drop(results);
+        // One chunk waits while another is stored: preparing runs ahead by one chunk at most.
+        let (chunks, ready) = mpsc::sync_channel::<Vec<Item>>(1);
         scope.spawn(move || {
-            let mut router = Router::new(senders.len());
+            let mut pending: Vec<Raw> = Vec::with_capacity(CHUNK);
+            let flush = |pending: &mut Vec<Raw>| {
+                let raws = std::mem::take(pending);
+                let items = prepare_all(raws, workers, reader_extractor, max_text_bytes);
+                chunks.send(arrival_order(items, seen)).is_ok()
+            };
             for file in &files {
-                let sent = read_file(file, &mut |label, bytes, raw| {
+                let read = read_file(file, &mut |label, bytes, raw| {
                     if let Some(raw) = raw
                         .as_ref()
                         .ok()
@@ -259,29 +258,26 @@ pub fn run(
                         }
                         return true;
                     }
-                    let prepared = raw
-                        .and_then(|raw| validated(&raw, max_text_bytes))
-                        .map(|valid| ingest::prepare(valid, reader_extractor));
-                    let worker = match &prepared {
-                        Ok(p) => router.route(p),
-                        Err(_) => 0,
-                    };
-                    senders[worker]
-                        .send(Item {
-                            label,
-                            bytes,
-                            prepared,
-                        })
-                        .is_ok()
+                    pending.push(Raw { label, bytes, raw });
+                    pending.len() < CHUNK || flush(&mut pending)
                 });
-                if !sent {
+                if !read {
                     return;
                 }
             }
+            if !pending.is_empty() {
+                flush(&mut pending);
+            }
         });
-        for done in stored {
-            record(&done.label, done.result, verbose, &progress, &mut summary);
-            progress.advance(done.bytes, &summary);
+        for chunk in ready {
+            let mut chunk = chunk.into_iter().peekable();
+            while chunk.peek().is_some() {
+                let mut batch: Vec<Item> = chunk.by_ref().take(BATCH).collect();
+                for done in store_batch(&mut conn, &mut batch) {
+                    record(&done.label, done.result, verbose, &progress, &mut summary);
+                    progress.advance(done.bytes, &summary);
+                }
+            }
         }
     });
     let addresses = addresses.into_inner().unwrap_or_else(|e| e.into_inner());
@@ -301,6 +297,84 @@ pub fn run(
     }
     progress.finish();
     Ok(summary)
+}
+
+/// Validates and prepares `raws` on `workers` threads; the items come back in input order.
+fn prepare_all(
+    raws: Vec<Raw>,
+    workers: usize,
+    extractor: &Extractor,
+    max_text_bytes: usize,
+) -> Vec<Item> {
+    let prepare = |r: Raw| Item {
+        label: r.label,
+        bytes: r.bytes,
+        prepared: r
+            .raw
+            .and_then(|raw| validated(&raw, max_text_bytes))
+            .map(|valid| ingest::prepare(valid, extractor)),
+    };
+    let workers = workers.clamp(1, raws.len().max(1));
+    if workers == 1 {
+        return raws.into_iter().map(prepare).collect();
+    }
+    // Dealt out in turn, so long and short texts spread evenly over the threads.
+    let mut shares: Vec<Vec<(usize, Raw)>> = (0..workers).map(|_| Vec::new()).collect();
+    for (i, raw) in raws.into_iter().enumerate() {
+        shares[i % workers].push((i, raw));
+    }
+    let prepare = &prepare;
+    let mut done: Vec<(usize, Item)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = shares
+            .into_iter()
+            .map(|share| {
+                scope.spawn(move || {
+                    share
+                        .into_iter()
+                        .map(|(i, raw)| (i, prepare(raw)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, item)| item).collect()
+}
+
+/// Puts items (in input order) in the order they are stored: by the article's own time — its
+/// publication time, else `seen` (when it reached claimdb) — then by input position (stable for
+/// the same files; the order the user gave, which for undated articles is all there is). A later
+/// version of a url never goes before an earlier one: its time is at least theirs. Items that
+/// could not be prepared count as undated.
+fn arrival_order(items: Vec<Item>, seen: chrono::DateTime<chrono::Utc>) -> Vec<Item> {
+    let mut latest: HashMap<String, chrono::DateTime<chrono::Utc>> = HashMap::new();
+    let mut keyed: Vec<((chrono::DateTime<chrono::Utc>, usize), Item)> = items
+        .into_iter()
+        .enumerate()
+        .map(|(index, item)| {
+            let time = match &item.prepared {
+                Ok(p) => {
+                    let own = p.submission.published.unwrap_or(seen);
+                    match &p.submission.url {
+                        Some(url) => {
+                            let time = latest.get(url).map_or(own, |t| own.max(*t));
+                            latest.insert(url.clone(), time);
+                            time
+                        }
+                        None => own,
+                    }
+                }
+                Err(_) => seen,
+            };
+            ((time, index), item)
+        })
+        .collect();
+    keyed.sort_by_key(|(key, _)| *key);
+    keyed.into_iter().map(|(_, item)| item).collect()
 }
 
 /// Fetches the addresses given without text, one by one, each stored through the ingest path
@@ -348,49 +422,6 @@ fn fetch_addresses(
         }
         Ok(())
     })
-}
-
-/// Deals items out to the database workers.
-///
-/// By place: articles about the same place link into the same events, and linking is
-/// serialised per place (advisory locks), so two workers storing reports of the same incident
-/// would mostly wait for each other (seen as half-idle cores at 100,000 articles). Every later
-/// version of a url follows the url's first worker, so one url's versions stay in input order.
-struct Router {
-    workers: usize,
-    by_url: HashMap<String, usize>,
-}
-
-impl Router {
-    fn new(workers: usize) -> Self {
-        Router {
-            workers: workers.max(1),
-            by_url: HashMap::new(),
-        }
-    }
-
-    fn route(&mut self, prepared: &Prepared) -> usize {
-        use std::hash::{Hash, Hasher};
-        if let Some(worker) = prepared
-            .submission
-            .url
-            .as_ref()
-            .and_then(|u| self.by_url.get(u))
-        {
-            return *worker;
-        }
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        match (prepared.place_locks().first(), &prepared.submission.url) {
-            (Some(place), _) => place.hash(&mut hasher),
-            (None, Some(url)) => url.hash(&mut hasher),
-            (None, None) => prepared.submission.text.hash(&mut hasher),
-        }
-        let worker = (hasher.finish() % self.workers as u64) as usize;
-        if let Some(url) = &prepared.submission.url {
-            self.by_url.insert(url.clone(), worker);
-        }
-        worker
-    }
 }
 
 /// Reads one file's items and hands each to `send` (which returns false to stop).

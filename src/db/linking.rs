@@ -199,7 +199,7 @@ fn find_matching_event(
              AND daterange(date_from, date_to, '[]') && daterange($3 - $4, $3 + $4, '[]') \
              AND (date_from IS NULL OR date_from >= $3 - $5) \
              AND (date_to IS NULL OR date_to <= $3 + $5) \
-             ORDER BY updated_at DESC LIMIT $2",
+             ORDER BY updated_at DESC, id DESC LIMIT $2",
         )
         .bind::<Array<Text>, _>(&keys)
         .bind::<BigInt, _>(MAX_CANDIDATES)
@@ -209,7 +209,7 @@ fn find_matching_event(
         .load(conn)?,
         None => diesel::sql_query(
             "SELECT id, signature FROM events WHERE (signature -> 'places') ?| $1 \
-             ORDER BY updated_at DESC LIMIT $2",
+             ORDER BY updated_at DESC, id DESC LIMIT $2",
         )
         .bind::<Array<Text>, _>(&keys)
         .bind::<BigInt, _>(MAX_CANDIDATES)
