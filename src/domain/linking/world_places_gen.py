@@ -144,6 +144,18 @@ def is_common(name, population, main=False):
     return common_word(name, population if main or script_of(name) == "arabic" else -1)
 
 
+def ascii_name(name):
+    """A Latin name in the letters of the six languages: "Şanlıurfa" is "Sanliurfa"."""
+    name = name.translate(str.maketrans({"ı": "i", "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D"}))
+    kept = []
+    for ch in unicodedata.normalize("NFKD", name):
+        if unicodedata.category(ch) == "Mn":
+            continue
+        kept.append(ch)
+    out = unicodedata.normalize("NFC", "".join(kept))
+    return out if script_of(out) == "latin" else name
+
+
 def slug(text):
     s = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     return re.sub(r"[^a-z0-9]+", "_", s).strip("_") or "place"
@@ -197,7 +209,10 @@ def main():
             continue
         pop = city["population"]
         alternates = {n.strip().translate(PERSIAN) for n in city.get("alternatenames", [])}
-        candidates = [city["name"]] + sorted(alternates)
+        # the city's own name, in plain letters when it has others ("Sanliurfa" for Şanlıurfa),
+        # comes first: it names the place in titles
+        candidates = [city["name"], ascii_name(city["name"])] + sorted(alternates)
+        candidates = list(dict.fromkeys(candidates))
         # the hand-made place of the same country sharing a name (a town before a province)
         same = [
             k
