@@ -12,6 +12,7 @@ mod health;
 mod helpers;
 mod home;
 mod json_api;
+mod places;
 mod review;
 mod scale_out;
 mod search;

@@ -20,6 +20,7 @@ pub mod matcher;
 pub mod normalize;
 pub mod parts;
 pub mod sources;
+pub mod title;
 
 pub use events::{match_event, signature, EventSignature};
 pub use facts::{link_event, Estimate, Fact, LinkClaim, Member, Role};
