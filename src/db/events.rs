@@ -23,6 +23,8 @@ use crate::domain::linking::{signature, EventSignature, Gazetteer};
 pub struct EventSummary {
     pub id: i64,
     pub title: String,
+    /// The generated title in Arabic (`None` once renamed: `title` is then the reviewer's).
+    pub title_ar: Option<String>,
     pub place_name: Option<String>,
     pub date_from: Option<NaiveDate>,
     pub date_to: Option<NaiveDate>,
@@ -48,6 +50,7 @@ pub fn list(conn: &mut PgConnection, limit: i64, offset: i64) -> QueryResult<Vec
         .select((
             events::id,
             events::title,
+            events::title_ar,
             events::place_name,
             events::date_from,
             events::date_to,
@@ -67,6 +70,8 @@ pub fn list(conn: &mut PgConnection, limit: i64, offset: i64) -> QueryResult<Vec
 pub struct EventRecord {
     pub id: i64,
     pub title: String,
+    /// The generated title in Arabic (`None` once renamed: `title` is then the reviewer's).
+    pub title_ar: Option<String>,
     pub place_key: Option<String>,
     pub place_name: Option<String>,
     pub date_from: Option<NaiveDate>,
@@ -81,6 +86,7 @@ pub fn find(conn: &mut PgConnection, id: i64) -> QueryResult<EventRecord> {
         .select((
             events::id,
             events::title,
+            events::title_ar,
             events::place_key,
             events::place_name,
             events::date_from,
@@ -755,6 +761,8 @@ pub fn rename(
         diesel::update(events::table.find(event_id))
             .set((
                 events::title.eq(&title),
+                // a reviewer's title is shown in both languages
+                events::title_ar.eq(None::<String>),
                 events::updated_at.eq(diesel::dsl::now),
             ))
             .execute(conn)?;
@@ -859,16 +867,23 @@ pub fn split(
             return Err(EditError::Invalid("events.err_split_all"));
         }
         let moving: Vec<i64> = chosen.iter().copied().collect();
+        let (sig, from, to) = signature_of_articles(conn, &moving)?;
+        // named after what its articles report, like an event the linker makes
         let first_title: String = articles::table
             .find(moving[0])
             .select(articles::title)
             .first(conn)?;
-        let title = title_from_article(&first_title);
-        let (sig, from, to) = signature_of_articles(conn, &moving)?;
+        let title = crate::domain::linking::title::event_title(
+            &sig,
+            &first_title,
+            from,
+            crate::db::linking::gazetteer().as_ref(),
+        );
         let (place_key, place_name) = main_place(&sig);
         let new_id: i64 = diesel::insert_into(events::table)
             .values((
-                events::title.eq(&title),
+                events::title.eq(&title.en),
+                events::title_ar.eq(Some(&title.ar)),
                 events::place_key.eq(place_key),
                 events::place_name.eq(place_name),
                 events::date_from.eq(from),
@@ -895,7 +910,7 @@ pub fn split(
             json!({ "event": { "id": event_id, "title": event.title, "articles": before } }),
             json!({
                 "event": { "id": event_id, "title": event.title, "articles": remaining },
-                "new_event": { "id": new_id, "title": title, "articles": moving },
+                "new_event": { "id": new_id, "title": title.en, "articles": moving },
             }),
         )?;
         Ok(new_id)

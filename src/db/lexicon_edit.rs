@@ -220,13 +220,14 @@ fn guess_lang(name: &str) -> &'static str {
     }
 }
 
-/// Fills `place_aliases` from the shipped gazetteer when it is empty; returns the rows added.
+/// Fills `place_aliases` from the shipped curated places when it is empty; returns the rows
+/// added. (The world layer is not copied: it stays beneath the table, see `load_gazetteer`.)
 pub fn seed_place_aliases(conn: &mut PgConnection) -> QueryResult<usize> {
     let present: i64 = place_aliases::table.count().get_result(conn)?;
     if present > 0 {
         return Ok(0);
     }
-    let rows: Vec<_> = Gazetteer::builtin()
+    let rows: Vec<_> = Gazetteer::curated()
         .places()
         .iter()
         .flat_map(|p| {
@@ -316,7 +317,8 @@ pub fn load_lexicons(
     Ok(super::lexicon::load_extractor(conn)?)
 }
 
-/// The gazetteer as stored (seeding the table first if needed).
+/// The gazetteer as stored (seeding the table first if needed), over the shipped world layer:
+/// the stored places, with the reviewers' edits, take precedence over the world's.
 pub fn load_gazetteer(conn: &mut PgConnection) -> Result<Gazetteer, EditError> {
     seed_place_aliases(conn)?;
     let rows: Vec<PlaceRow> = place_aliases::table
@@ -324,6 +326,7 @@ pub fn load_gazetteer(conn: &mut PgConnection) -> Result<Gazetteer, EditError> {
         .order(place_aliases::id)
         .load(conn)?;
     Gazetteer::from_places(places_from_rows(&rows))
+        .map(Gazetteer::with_world)
         .map_err(|_| EditError::Invalid("lexicon.err_gazetteer"))
 }
 

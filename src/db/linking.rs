@@ -222,13 +222,15 @@ fn find_matching_event(
     Ok(match_event(sig, &candidates, gazetteer))
 }
 
-fn event_title(title: &str) -> String {
-    let t = title.trim();
-    match t.char_indices().nth(200) {
-        Some((i, _)) => format!("{}…", &t[..i]),
-        None if t.is_empty() => "(untitled event)".to_string(),
-        None => t.to_string(),
-    }
+/// A new event's title in English and Arabic: named after what its first report says happened
+/// (place, day, kind, main measure), never after the report's headline.
+fn event_title(
+    sig: &EventSignature,
+    headline: &str,
+    day: NaiveDate,
+    gazetteer: &Gazetteer,
+) -> crate::domain::linking::title::EventTitle {
+    crate::domain::linking::title::event_title(sig, headline, Some(day), gazetteer)
 }
 
 fn create_event(
@@ -237,24 +239,27 @@ fn create_event(
     sig: &EventSignature,
     published: Option<NaiveDate>,
 ) -> QueryResult<i64> {
+    use crate::domain::linking::title::{event_day, title_place};
+    let gazetteer = gazetteer();
+    let gazetteer = gazetteer.as_ref();
     // Stored as `merge_into_event` would leave an empty event, without reading it back.
     let mut founded = EventSignature::default();
     founded.merge(sig);
-    // The most strongly weighted place names the event.
-    let place = sig
-        .places
-        .iter()
-        .max_by(|a, b| a.1.total_cmp(b.1))
-        .map(|(k, _)| k.clone());
+    // The place the event is most about names it (a town before its province).
+    let place = title_place(sig, version.title, gazetteer).map(str::to_string);
+    // Dated by the publication day, else the text's dates, else the day it was stored.
+    let day = event_day(published, sig, Utc::now().date_naive());
+    let title = event_title(sig, version.title, day, gazetteer);
     diesel::insert_into(events::table)
         .values((
-            events::title.eq(event_title(version.title)),
+            events::title.eq(title.en),
+            events::title_ar.eq(Some(title.ar)),
             events::place_key.eq(&place),
             events::place_name.eq(place
                 .as_deref()
-                .and_then(|k| gazetteer().place(k).and_then(|p| p.names.first().cloned()))),
-            events::date_from.eq(published),
-            events::date_to.eq(published),
+                .and_then(|k| gazetteer.place(k).and_then(|p| p.names.first().cloned()))),
+            events::date_from.eq(Some(day)),
+            events::date_to.eq(Some(day)),
             events::signature.eq(serde_json::to_value(&founded).unwrap_or_default()),
         ))
         .returning(events::id)

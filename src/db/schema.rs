@@ -86,6 +86,7 @@ diesel::table! {
         signature -> Jsonb,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        title_ar -> Nullable<Text>,
     }
 }
 

@@ -90,7 +90,15 @@ pub async fn list_events(
     match result {
         Ok((rows, has_next)) => render(EventListPage {
             ctx: ctx.clone(),
-            events: rows.into_iter().map(EventListRow::from).collect(),
+            events: rows
+                .into_iter()
+                .map(|mut e| {
+                    if ctx.lang == Lang::Ar {
+                        e.title = e.title_ar.take().unwrap_or(e.title);
+                    }
+                    EventListRow::from(e)
+                })
+                .collect(),
             page,
             has_next,
         })
@@ -728,6 +736,11 @@ pub async fn show_event(
             })
             .await?;
         let t = ctx.t;
+        let mut event = event;
+        if ctx.lang == Lang::Ar {
+            // the generated title's Arabic form (a reviewer's title is shown as written)
+            event.title = event.title_ar.take().unwrap_or(event.title);
+        }
         render(EventPage {
             ctx: ctx.clone(),
             dates: dates(event.date_from, event.date_to),

@@ -7,7 +7,7 @@ use claimdb::db;
 use claimdb::startup::Application;
 use serde_json::Value;
 
-use crate::exports::{fixture, resolve, wadi_conflict, TRICKY_TITLE};
+use crate::exports::{fixture, resolve, wadi_conflict, WADI_EVENT_TITLE};
 use crate::helpers::TestApp;
 
 /// `spawn_app`, also giving the database URL (for running the `claimdb` binary against it).
@@ -100,7 +100,7 @@ async fn events_are_listed_in_pages_and_shown_with_facts_and_members() {
     let (status, event) = get(&app, &format!("/api/events/{}", en.event_id)).await;
     assert_eq!(status, 200);
     assert_eq!(event["id"], en.event_id);
-    assert_eq!(event["title"], TRICKY_TITLE);
+    assert_eq!(event["title"], WADI_EVENT_TITLE);
     let articles: Vec<i64> = event["articles"]
         .as_array()
         .unwrap()
@@ -287,7 +287,10 @@ async fn resolved_conflicts_are_published_as_schema_org_claim_reviews() {
         "{published}"
     );
     let claim = r["claimReviewed"].as_str().unwrap();
-    assert_eq!(claim, format!("12 killed (civilians) in {TRICKY_TITLE}"));
+    assert_eq!(
+        claim,
+        format!("12 killed (civilians) in {WADI_EVENT_TITLE}")
+    );
     let item = &r["itemReviewed"];
     assert_eq!(item["@type"], "Claim");
     assert_eq!(item["author"]["@type"], "Organization");

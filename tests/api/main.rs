@@ -13,6 +13,7 @@ mod health;
 mod helpers;
 mod home;
 mod json_api;
+mod places;
 mod review;
 mod scale_out;
 mod scopes;

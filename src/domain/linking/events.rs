@@ -131,6 +131,25 @@ fn family_of(kind: &str) -> Option<&'static str> {
         .map(|k| k.family.as_str())
 }
 
+/// The incident kinds of a signature in the order `incidents.toml` lists them (the most specific
+/// first), each with its first English and first Arabic name.
+pub fn kind_names(keys: &BTreeSet<String>) -> Vec<(&'static str, &'static str, &'static str)> {
+    kinds()
+        .entries
+        .iter()
+        .filter(|k| keys.contains(&k.key))
+        .map(|k| {
+            let en = k.names.first().map_or(k.key.as_str(), String::as_str);
+            let ar = k
+                .names
+                .iter()
+                .find(|n| n.chars().any(super::normalize::is_arabic))
+                .map_or(en, String::as_str);
+            (k.key.as_str(), en, ar)
+        })
+        .collect()
+}
+
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Role {
     Headline,
@@ -231,7 +250,7 @@ pub fn signature(
             Role::Body => W_BODY,
             Role::Dateline => W_DATELINE,
         };
-        for m in gazetteer.find_folded(&folded) {
+        for m in gazetteer.find(seg) {
             let Some(place) = gazetteer.place(&m.key) else {
                 continue;
             };

@@ -21,6 +21,7 @@ pub mod normalize;
 pub mod parts;
 pub mod scope;
 pub mod sources;
+pub mod title;
 
 pub use events::{match_event, signature, EventSignature};
 pub use facts::{link_event, Estimate, Fact, LinkClaim, Member, Role};
