@@ -243,11 +243,33 @@ pub fn relation(a: Option<&str>, b: Option<&str>) -> Relation {
 /// How a scope reads in a reason ("in tr", "per day", "before 1999", "of vehicles").
 pub fn describe(scope: &str) -> String {
     match scope.split_once(':') {
-        Some(("in", path)) => format!("in {}", path.rsplit('/').next().unwrap_or(path)),
+        Some(("in", "~gov")) => "in government-held areas".to_string(),
+        Some(("in", "~rebel")) => "in opposition-held areas".to_string(),
+        Some(("in", path)) => format!("in {}", place_label(path)),
+        Some(("before", year)) => format!("in {year}"),
         Some(("of", what)) => format!("of {}", what.rsplit('/').next().unwrap_or(what)),
         Some(("per", unit)) => format!("per {unit}"),
         Some((kind, what)) => format!("{kind} {what}"),
         None => scope.to_string(),
+    }
+}
+
+/// A readable label for the innermost place of a scope path: a country's code in capitals
+/// ("TR"), else the key's last part in title case ("sy.deir_ez_zor.mayadin" → "Mayadin").
+fn place_label(path: &str) -> String {
+    let key = path.rsplit('/').next().unwrap_or(path);
+    match key.rsplit_once('.') {
+        None => key.to_uppercase(),
+        Some((_, last)) => last
+            .split('_')
+            .map(|w| {
+                let mut c = w.chars();
+                c.next()
+                    .map(|f| f.to_uppercase().chain(c).collect::<String>())
+                    .unwrap_or_default()
+            })
+            .collect::<Vec<_>>()
+            .join(" "),
     }
 }
 
@@ -615,6 +637,19 @@ mod tests {
             "The 2023 quake killed more than 500 people. The 1999 earthquake killed 17,000 people.";
         assert_eq!(scope_of(text, 17000).as_deref(), Some("before:1999"));
         assert_eq!(scope_of(text, 500), None);
+    }
+
+    #[test]
+    fn scopes_read_as_words_in_reasons() {
+        assert_eq!(describe("in:tr"), "in TR");
+        assert_eq!(
+            describe("in:sy/sy.deir_ez_zor/sy.deir_ez_zor.mayadin"),
+            "in Mayadin"
+        );
+        assert_eq!(describe("in:~rebel"), "in opposition-held areas");
+        assert_eq!(describe("before:1999"), "in 1999");
+        assert_eq!(describe("of:vehicles/car"), "of car");
+        assert_eq!(describe("per:day"), "per day");
     }
 
     #[test]
