@@ -121,6 +121,10 @@ pub(crate) struct NounSection {
     vehicles: Words,
     /// houses, buildings, shops, منازل.
     buildings: Words,
+    /// children, أطفال: people counted within a wider toll of people.
+    children: Words,
+    /// women, نساء: the same.
+    women: Words,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -301,6 +305,10 @@ pub enum SubjectKind {
     Buildings,
     /// attackers, terrorists: not to be compared with a count of victims or bodies.
     Hostile,
+    /// children: a share of a toll of people, compared only with other counts of children.
+    Children,
+    /// women: the same.
+    Women,
 }
 
 impl SubjectKind {
@@ -309,6 +317,8 @@ impl SubjectKind {
             SubjectKind::Vehicles => "vehicles",
             SubjectKind::Buildings => "buildings",
             SubjectKind::Hostile => "hostile",
+            SubjectKind::Children => "children",
+            SubjectKind::Women => "women",
         }
     }
 }
@@ -541,6 +551,8 @@ impl Lexicon {
         for (words, kind) in [
             (&nn.vehicles, SubjectKind::Vehicles),
             (&nn.buildings, SubjectKind::Buildings),
+            (&nn.children, SubjectKind::Children),
+            (&nn.women, SubjectKind::Women),
         ] {
             for w in words {
                 let key = super::text::normalize_alias(w);

@@ -646,7 +646,7 @@ fn article_sums(members: &[&Resolved]) -> Vec<(i64, String)> {
 pub const SHARE_RATIO: i64 = 8;
 
 /// Rule 3c: a positive toll of killed, wounded or casualties at most 1/[`SHARE_RATIO`] of another
-/// figure in its own article version, of the same scope or a wider one, is a share of it.
+/// figure of the same scope in its own article version is a share of it.
 /// Denials (0) stay rivals, and so do crowd sizes.
 fn dwarfed(members: &[&Resolved]) -> Vec<(i64, String)> {
     let mut largest: HashMap<(i64, i32), Vec<&LinkClaim>> = HashMap::new();
@@ -668,11 +668,9 @@ fn dwarfed(members: &[&Resolved]) -> Vec<(i64, String)> {
         let whole = largest[&doc_key(c)]
             .iter()
             .filter(|w| {
+                // a narrower scope (a place, children) is already accounted for by its whole
                 w.claim_id != c.claim_id
-                    && matches!(
-                        relation(c.scope.as_deref(), w.scope.as_deref()),
-                        Relation::Same | Relation::Inside
-                    )
+                    && relation(c.scope.as_deref(), w.scope.as_deref()) == Relation::Same
             })
             .max_by_key(|w| w.value);
         if let Some(w) = whole.filter(|w| w.value >= c.value.saturating_mul(SHARE_RATIO)) {

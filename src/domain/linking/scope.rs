@@ -7,6 +7,8 @@
 //! - `of:<kind>[/<noun>]`: an `unknown`-group figure whose subject is a thing or an attacker in
 //!   the lexicon's terms ("3 cars" → `of:vehicles/car`, "23 terrorists" → `of:hostile`), so that
 //!   it is not compared with people or bodies, nor cars with vehicles.
+//! - `sub:children`, `sub:women`: people counted within a wider toll ("5 children", «أطفال»,
+//!   "bambini"): compared only with the same subset, and accounted for by a toll of everyone.
 //! - `per:day`: a rate ("15,000 a day", «يومياً», "par jour"), not a toll.
 //! - `before:<year>`: the figure's sentence names a year earlier than the latest year of the text
 //!   (the 1999 earthquake's toll in a 2023 report; a war-wide toll "since 2011").
@@ -20,7 +22,7 @@
 
 use super::gazetteer::Gazetteer;
 use super::normalize::fold;
-use crate::domain::extract::Extractor;
+use crate::domain::extract::{Extractor, SubjectKind};
 use crate::domain::quote::sentence_around;
 use crate::domain::{ExtractedClaim, Measure, UNKNOWN_GROUP};
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -224,8 +226,8 @@ pub fn relation(a: Option<&str>, b: Option<&str>) -> Relation {
     match (a, b) {
         (None, None) => Relation::Same,
         (Some(x), Some(y)) if x == y => Relation::Same,
-        (Some(x), None) if x.starts_with("in:") => Relation::Inside,
-        (None, Some(y)) if y.starts_with("in:") => Relation::Encloses,
+        (Some(x), None) if x.starts_with("in:") || x.starts_with("sub:") => Relation::Inside,
+        (None, Some(y)) if y.starts_with("in:") || y.starts_with("sub:") => Relation::Encloses,
         (Some(x), Some(y)) if x.starts_with("in:") && y.starts_with("in:") => {
             let (px, py) = (&x[3..], &y[3..]);
             if px.starts_with(py) && px[py.len()..].starts_with('/') {
@@ -249,6 +251,7 @@ pub fn describe(scope: &str) -> String {
         Some(("before", year)) => format!("in {year}"),
         Some(("of", what)) => format!("of {}", what.rsplit('/').next().unwrap_or(what)),
         Some(("per", unit)) => format!("per {unit}"),
+        Some(("sub", who)) => format!("{who} only"),
         Some((kind, what)) => format!("{kind} {what}"),
         None => scope.to_string(),
     }
@@ -331,10 +334,15 @@ pub fn infer_scopes(
 }
 
 fn kind_scope(c: &ExtractedClaim, extractor: &Extractor) -> Option<String> {
+    let (kind, noun) = extractor.subject_kind(c.subject.as_deref()?)?;
+    // a subset of people (children, women) is one whatever the group; things and attackers
+    // only narrow figures of no named group
+    if matches!(kind, SubjectKind::Children | SubjectKind::Women) {
+        return Some(format!("sub:{}", kind.as_str()));
+    }
     if c.group != UNKNOWN_GROUP {
         return None;
     }
-    let (kind, noun) = extractor.subject_kind(c.subject.as_deref()?)?;
     Some(if noun.is_empty() {
         format!("of:{}", kind.as_str())
     } else {
@@ -616,6 +624,27 @@ mod tests {
     }
 
     #[test]
+    fn children_and_women_are_subsets_of_a_toll() {
+        for (text, value) in [
+            ("The strike killed 52 people, including 5 children.", 5),
+            ("La frappe a fait 52 morts, dont cinq enfants.", 5),
+            ("Il bilancio è di 50 vittime, di cui 10 bambini.", 10),
+            ("قتل 52 شخصا بينهم 5 أطفال.", 5),
+        ] {
+            assert_eq!(
+                scope_of(text, value).as_deref(),
+                Some("sub:children"),
+                "{text}"
+            );
+            assert_eq!(
+                scope_of(text, if value == 10 { 50 } else { 52 }),
+                None,
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
     fn rates_and_earlier_years_are_not_tolls_of_the_event() {
         assert_eq!(
             scope_of(
@@ -665,5 +694,10 @@ mod tests {
         assert_eq!(relation(Some("in:tr"), Some("in:trx")), Relation::Apart);
         assert_eq!(relation(Some("of:vehicles"), None), Relation::Apart);
         assert_eq!(relation(Some("per:day"), Some("per:day")), Relation::Same);
+        assert_eq!(relation(Some("sub:children"), None), Relation::Inside);
+        assert_eq!(
+            relation(Some("sub:children"), Some("sub:women")),
+            Relation::Apart
+        );
     }
 }

@@ -805,3 +805,26 @@ fn a_toll_dwarfed_by_another_of_its_article_is_a_share_but_a_crowd_size_is_not()
     assert_eq!(role(f, total), Role::Disputed);
     assert_eq!(role(f, rival), Role::Disputed);
 }
+
+#[test]
+fn children_are_compared_with_children_and_are_a_share_of_the_toll() {
+    let mut b = B::new();
+    let total = b.killed(1, 52, Some("the governor"));
+    let five = b.killed(1, 5, Some("the governor"));
+    let ten = b.killed(2, 10, Some("the railway company"));
+    let total2 = b.killed(2, 50, Some("the railway company"));
+    b.get(five).scope = Some("sub:children".into());
+    b.get(ten).scope = Some("sub:children".into());
+    let facts = b.link();
+    let f = fact(&facts, Measure::Killed, "civilians");
+    assert_eq!(role(f, five), Role::Disputed, "{}", reason(f, five));
+    assert_eq!(role(f, ten), Role::Disputed, "{}", reason(f, ten));
+    assert!(
+        reason(f, ten).contains("children only"),
+        "{}",
+        reason(f, ten)
+    );
+    // the tolls of everyone (52 and 50, read as rounded) agree
+    assert_ne!(role(f, total), Role::Disputed, "{}", reason(f, total));
+    assert_ne!(role(f, total2), Role::Disputed, "{}", reason(f, total2));
+}
