@@ -14,8 +14,8 @@
 //!    it is the outlet's own (`outlet:<name>`), so an outlet revising its own figure supersedes it.
 //! 2. A claim whose group is `unknown` joins the fact of a specific group when a claim of that
 //!    group with the same measure and value comes from the same article or the same source.
-//!    Otherwise an `unknown` figure of people joins `civilians` when civilians are the only
-//!    named group the event's figures of that measure count.
+//!    Otherwise an `unknown` figure of people joins `civilians` when at least two thirds of the
+//!    event's figures of that measure that name a group name civilians.
 //! 3. `part_of` pointing at a larger figure of the same fact explains the part (whoever said it).
 //!    So do two or three figures of one article version that add up to another of its figures
 //!    (an article's own breakdown, whoever gives each term), and a figure at most an eighth of
@@ -291,16 +291,19 @@ fn resolve<'a>(claims: &'a [LinkClaim], sources: &SourceDirectory) -> Vec<Resolv
         if let [g] = groups.as_slice() {
             return g.to_string();
         }
-        // rule 2b: people of no named side, in an event whose only named victims of this
-        // measure are civilians, are counted with them ("105 civilians" against "200 people")
+        // rule 2b: people of no named side, in an event whose named victims of this measure
+        // are mostly civilians, are counted with them ("105 civilians" against "200 people")
         let people = c.scope.as_deref().is_none_or(|s| !s.starts_with("of:"));
-        let mut named = claims
+        let (civilian, named) = claims
             .iter()
             .filter(|d| d.measure == c.measure && d.group != UNKNOWN_GROUP)
-            .map(|d| d.group.as_str());
-        match (people, named.next()) {
-            (true, Some(CIVILIANS)) if named.all(|g| g == CIVILIANS) => CIVILIANS.to_string(),
-            _ => c.group.clone(),
+            .fold((0usize, 0usize), |(civ, all), d| {
+                (civ + usize::from(d.group == CIVILIANS), all + 1)
+            });
+        if people && civilian * 3 >= named * 2 && civilian > 0 {
+            CIVILIANS.to_string()
+        } else {
+            c.group.clone()
         }
     };
     let groups: HashMap<i64, String> = claims.iter().map(|c| (c.claim_id, group_of(c))).collect();

@@ -5,7 +5,7 @@ use super::facts::{link_event, Fact, LinkClaim, Role};
 use super::gazetteer::Gazetteer;
 use super::parts::infer_part_of;
 use super::sources::SourceDirectory;
-use crate::domain::{ExtractedClaim, Measure, Qualifier};
+use crate::domain::{ExtractedClaim, Measure, Qualifier, UNKNOWN_GROUP};
 
 struct B {
     next: i64,
@@ -827,4 +827,27 @@ fn children_are_compared_with_children_and_are_a_share_of_the_toll() {
     // the tolls of everyone (52 and 50, read as rounded) agree
     assert_ne!(role(f, total), Role::Disputed, "{}", reason(f, total));
     assert_ne!(role(f, total2), Role::Disputed, "{}", reason(f, total2));
+}
+
+#[test]
+fn people_of_no_side_join_civilians_where_most_named_victims_are_civilians() {
+    let mut b = B::new();
+    b.killed(1, 101, Some("the Pentagon"));
+    let civilians = b.killed(4, 105, Some("the Pentagon"));
+    let people = b.add(
+        2,
+        1,
+        200,
+        Qualifier::AtLeast,
+        Measure::Killed,
+        UNKNOWN_GROUP,
+        Some("local reports"),
+    );
+    // one stray figure of another side does not keep them apart
+    b.add(3, 1, 2, Qualifier::Exact, Measure::Killed, "russia", None);
+    let facts = b.link();
+    let f = fact(&facts, Measure::Killed, "civilians");
+    assert!(f.members.iter().any(|m| m.claim_id == people), "{facts:?}");
+    assert_eq!(role(f, people), Role::Disputed);
+    assert_eq!(role(f, civilians), Role::Disputed);
 }
