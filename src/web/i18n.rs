@@ -13,6 +13,8 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::{FromRequest, HttpRequest};
 
+use crate::domain::linking::title::{MONTHS_AR, MONTHS_EN};
+
 /// The cookie that remembers the language a visitor switched to.
 pub const LANG_COOKIE: &str = "lang";
 /// How long the choice is remembered.
@@ -129,36 +131,6 @@ impl Lang {
             .finish()
     }
 }
-
-const MONTHS_EN: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-/// CLDR's month names for `ar` (the corpus writes "23 مايو").
-const MONTHS_AR: [&str; 12] = [
-    "يناير",
-    "فبراير",
-    "مارس",
-    "أبريل",
-    "مايو",
-    "يونيو",
-    "يوليو",
-    "أغسطس",
-    "سبتمبر",
-    "أكتوبر",
-    "نوفمبر",
-    "ديسمبر",
-];
 
 /// `YYYY-MM-DD` starting at byte `i`, not glued to other digits.
 fn iso_date_at(b: &[u8], i: usize) -> Option<(u32, usize, u32)> {

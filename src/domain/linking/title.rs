@@ -17,7 +17,8 @@ pub struct EventTitle {
     pub ar: String,
 }
 
-const MONTHS_EN: [&str; 12] = [
+/// English month names, as dates are written on English pages and in titles.
+pub const MONTHS_EN: [&str; 12] = [
     "January",
     "February",
     "March",
@@ -31,7 +32,8 @@ const MONTHS_EN: [&str; 12] = [
     "November",
     "December",
 ];
-const MONTHS_AR: [&str; 12] = [
+/// CLDR's month names for `ar` (the corpus writes "23 مايو").
+pub const MONTHS_AR: [&str; 12] = [
     "يناير",
     "فبراير",
     "مارس",
@@ -138,32 +140,23 @@ pub fn event_title(
         .collect();
     let en_where = join(
         latin.or(arabic).map(String::as_str),
-        day.map(|d| {
-            format!(
-                "{} {} {}",
-                d.day(),
-                MONTHS_EN[d.month0() as usize],
-                d.year()
-            )
-        }),
+        day.map(|d| long_date(d, &MONTHS_EN)),
         ", ",
     );
     let ar_where = join(
         arabic.or(latin).map(String::as_str),
-        day.map(|d| {
-            format!(
-                "{} {} {}",
-                d.day(),
-                MONTHS_AR[d.month0() as usize],
-                d.year()
-            )
-        }),
+        day.map(|d| long_date(d, &MONTHS_AR)),
         "، ",
     );
     EventTitle {
         en: compose(en_where, &en_what.join(", "), "Event"),
         ar: compose(ar_where, &ar_what.join("، "), "حدث"),
     }
+}
+
+/// "8 April 2022" / "8 أبريل 2022".
+fn long_date(d: NaiveDate, months: &[&str; 12]) -> String {
+    format!("{} {} {}", d.day(), months[d.month0() as usize], d.year())
 }
 
 fn join(a: Option<&str>, b: Option<String>, sep: &str) -> String {
