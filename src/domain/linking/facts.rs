@@ -185,17 +185,26 @@ fn sum_parts<'a>(
     if !plain(first) || first.value >= target {
         return None;
     }
+    parts_summing(first, pool, |sum| sum == target)
+}
+
+/// One or two figures of `pool` (plain, other than `first`) whose sum with `first` `fits`.
+fn parts_summing<'a>(
+    first: &LinkClaim,
+    pool: &[&'a LinkClaim],
+    fits: impl Fn(i64) -> bool,
+) -> Option<Vec<&'a LinkClaim>> {
     let pool: Vec<&LinkClaim> = pool
         .iter()
         .copied()
         .filter(|p| plain(p) && p.claim_id != first.claim_id)
         .collect();
     for (i, a) in pool.iter().enumerate() {
-        if first.value + a.value == target {
+        if fits(first.value + a.value) {
             return Some(vec![a]);
         }
         for b in &pool[i + 1..] {
-            if first.value + a.value + b.value == target {
+            if fits(first.value + a.value + b.value) {
                 return Some(vec![a, b]);
             }
         }
@@ -610,24 +619,18 @@ fn article_sums(members: &[&Resolved]) -> Vec<(i64, String)> {
                 .copied()
                 .filter(|t| plain(t) && t.value < whole.value && t.claim_id != whole.claim_id)
                 .collect();
-            let mut found: Option<Vec<&LinkClaim>> = None;
-            'search: for (i, a) in terms.iter().enumerate() {
-                for (j, b) in terms.iter().enumerate().skip(i + 1) {
-                    if a.value == b.value && a.position == b.position {
-                        continue;
-                    }
-                    if sum_matches(a.value + b.value, whole) {
-                        found = Some(vec![a, b]);
-                        break 'search;
-                    }
-                    for c in &terms[j + 1..] {
-                        if sum_matches(a.value + b.value + c.value, whole) {
-                            found = Some(vec![a, b, c]);
-                            break 'search;
-                        }
-                    }
-                }
-            }
+            // the first term with one or two later ones; the same figure is never two terms
+            let found = terms.iter().enumerate().find_map(|(i, a)| {
+                let rest: Vec<&LinkClaim> = terms[i + 1..]
+                    .iter()
+                    .copied()
+                    .filter(|b| !(b.value == a.value && b.position == a.position))
+                    .collect();
+                parts_summing(a, &rest, |sum| sum_matches(sum, whole)).map(|mut parts| {
+                    parts.insert(0, *a);
+                    parts
+                })
+            });
             if let Some(parts) = found {
                 let terms: Vec<String> = parts.iter().map(|p| p.value.to_string()).collect();
                 let why = format!(
