@@ -357,13 +357,8 @@ fn kind_scope(c: &ExtractedClaim, extractor: &Extractor) -> Option<String> {
 }
 
 fn rate_scope(after: &str) -> Option<String> {
-    let f = fold(after);
-    let first = raw_clauses(after).into_iter().next().unwrap_or("");
-    let f = if first.len() < after.len() {
-        fold(first)
-    } else {
-        f
-    };
+    // the figure's own clause only: "a day" in the next clause is someone else's rate
+    let f = fold(raw_clauses(after).into_iter().next().unwrap_or(""));
     let head: Vec<&str> = f.split(' ').filter(|w| !w.is_empty()).take(8).collect();
     let head = format!(" {} ", head.join(" "));
     per_day()
