@@ -481,29 +481,34 @@ fn link_fact(measure: Measure, group: &str, idx: &[usize], all: &[Resolved]) -> 
         }
     }
     // rule 6: positions of different sources, where their scopes can be compared
-    let mut disputed_positions: Vec<i64> = Vec::new();
-    for p in &positions {
-        let mut against: Vec<String> = Vec::new();
-        let mut others: Vec<String> = Vec::new();
-        let mut within: Option<String> = None;
-        for q in positions.iter().filter(|q| q.source.key != p.source.key) {
+    let mut against: Vec<Vec<usize>> = vec![Vec::new(); positions.len()];
+    let mut others: Vec<Vec<String>> = vec![Vec::new(); positions.len()];
+    let mut within: Vec<Option<String>> = vec![None; positions.len()];
+    for (i, p) in positions.iter().enumerate() {
+        for (j, q) in positions.iter().enumerate() {
+            if q.source.key == p.source.key {
+                continue;
+            }
             let (ip, iq) = (interval(p.c), interval(q.c));
-            let named = format!("{} ({})", desc(q.c), q.source.name);
             match relation(p.c.scope.as_deref(), q.c.scope.as_deref()) {
                 Relation::Same => {
                     if !ip.overlaps(&iq) {
-                        against.push(named.clone());
+                        against[i].push(j);
                     }
-                    others.push(named);
+                    others[i].push(named(q));
                 }
                 // a figure for part of the place: accounted for by a figure of the whole (an
                 // unscoped figure may itself be another part, so size proves nothing)
                 Relation::Inside if ip.lo <= iq.hi + 1e-9 => {
-                    within.get_or_insert(named);
+                    within[i].get_or_insert_with(|| named(q));
                 }
                 Relation::Inside | Relation::Encloses | Relation::Apart => {}
             }
         }
+    }
+    let sides = dispute_sides(&positions, &against);
+    let mut disputed_positions: Vec<i64> = Vec::new();
+    for (i, p) in positions.iter().enumerate() {
         let lead = p
             .restates
             .as_ref()
@@ -514,25 +519,38 @@ fn link_fact(measure: Measure, group: &str, idx: &[usize], all: &[Resolved]) -> 
                 .as_deref()
                 .map(|s| format!("{}: ", describe_scope(s)))
                 .unwrap_or_default();
-        if !against.is_empty() {
+        if let Some(side) = sides[i] {
+            let q = positions[side];
+            role.insert(
+                p.c.claim_id,
+                (
+                    Role::Agreeing,
+                    format!(
+                        "{lead}{scoped}consistent with {}, which stands for it in the dispute",
+                        named(q)
+                    ),
+                ),
+            );
+        } else if !against[i].is_empty() {
             disputed_positions.push(p.c.claim_id);
+            let rivals: Vec<String> = against[i].iter().map(|&j| named(positions[j])).collect();
             role.insert(
                 p.c.claim_id,
                 (
                     Role::Disputed,
-                    format!("{lead}{scoped}conflicts with {}", against.join(", ")),
+                    format!("{lead}{scoped}conflicts with {}", rivals.join(", ")),
                 ),
             );
-        } else if let (Some(whole), true) = (within, others.is_empty()) {
+        } else if let (Some(whole), true) = (within[i].take(), others[i].is_empty()) {
             role.insert(
                 p.c.claim_id,
                 (Role::Explained, format!("{lead}{scoped}part of {whole}")),
             );
         } else {
-            let why = if others.is_empty() {
+            let why = if others[i].is_empty() {
                 "only source for this figure".to_string()
             } else {
-                format!("consistent with {}", others.join(", "))
+                format!("consistent with {}", others[i].join(", "))
             };
             role.insert(
                 p.c.claim_id,
@@ -540,7 +558,8 @@ fn link_fact(measure: Measure, group: &str, idx: &[usize], all: &[Resolved]) -> 
             );
         }
     }
-    // repeats of a disputed position are disputed too
+    // repeats of a disputed position (the same figure again) are disputed too; a compatible
+    // figure of the same source ("at least 20" beside its 35) agrees with it and disputes nothing
     for r in &members {
         if let Some((Role::Agreeing, why)) = role.get(&r.c.claim_id) {
             if r.c.is_latest && !positions.iter().any(|p| p.c.claim_id == r.c.claim_id) {
@@ -548,7 +567,9 @@ fn link_fact(measure: Measure, group: &str, idx: &[usize], all: &[Resolved]) -> 
                     .iter()
                     .find(|p| p.source.key == r.source.key && p.c.scope == r.c.scope)
                 {
-                    if disputed_positions.contains(&p.c.claim_id) {
+                    let same_figure = (r.c.value, r.c.value_max, r.c.qualifier)
+                        == (p.c.value, p.c.value_max, p.c.qualifier);
+                    if same_figure && disputed_positions.contains(&p.c.claim_id) {
                         let why = format!("{why}; that figure is disputed");
                         role.insert(r.c.claim_id, (Role::Disputed, why));
                     }
@@ -557,7 +578,7 @@ fn link_fact(measure: Measure, group: &str, idx: &[usize], all: &[Resolved]) -> 
         }
     }
     let (low, best, high) = bounds(&positions, &members)?;
-    let conflict = !disputed_positions.is_empty();
+    let conflict = against.iter().any(|a| !a.is_empty());
     let mut out: Vec<Member> = members
         .iter()
         .map(|r| {
@@ -584,6 +605,49 @@ fn link_fact(measure: Measure, group: &str, idx: &[usize], all: &[Resolved]) -> 
         high,
         members: out,
     })
+}
+
+fn named(r: &Resolved) -> String {
+    format!("{} ({})", desc(r.c), r.source.name)
+}
+
+/// Rule 6b: one figure stands for each side of a dispute. A disputed position that is compatible
+/// with another source's disputed position, and whose every rival is also that position's rival,
+/// adds nothing to the dispute ("at least 500" beside "at least 1,000", both against a denial):
+/// it agrees with that position, which stands for it. Where two positions have the same rivals,
+/// the one that says more stands: an exact figure over a bound, then the larger figure.
+/// Returns, per position, the position that stands for it.
+fn dispute_sides(positions: &[&Resolved], against: &[Vec<usize>]) -> Vec<Option<usize>> {
+    let rank = |i: usize| {
+        let c = positions[i].c;
+        (
+            against[i].len(),
+            c.qualifier == Qualifier::Exact,
+            top(c),
+            std::cmp::Reverse(c.claim_id),
+        )
+    };
+    (0..positions.len())
+        .map(|i| {
+            if against[i].is_empty() {
+                return None;
+            }
+            (0..positions.len())
+                .filter(|&j| {
+                    j != i
+                        && !against[j].is_empty()
+                        && positions[j].source.key != positions[i].source.key
+                        && relation(
+                            positions[i].c.scope.as_deref(),
+                            positions[j].c.scope.as_deref(),
+                        ) == Relation::Same
+                        && interval(positions[i].c).overlaps(&interval(positions[j].c))
+                        && against[i].iter().all(|k| against[j].contains(k))
+                        && rank(j) > rank(i)
+                })
+                .max_by_key(|&j| rank(j))
+        })
+        .collect()
 }
 
 /// Largest number of a fact's figures in one article version that [`article_sums`] looks at:

@@ -537,8 +537,96 @@ fn a_range_conflicts_with_figures_outside_it() {
     assert!(f.conflict);
     assert_eq!(role(f, eleven), Role::Disputed);
     assert_eq!(role(f, range), Role::Disputed);
-    assert_eq!(role(f, forty), Role::Disputed);
+    // "at least 40" fits the range and has no rival the range lacks: the range stands for it
+    assert_eq!(role(f, forty), Role::Agreeing);
     assert_eq!((f.low.value, f.high.value), (11, 40));
+}
+
+#[test]
+fn one_figure_stands_for_each_side_of_a_dispute() {
+    let mut b = B::new();
+    let zero = b.killed(1, 0, Some("the defence ministry"));
+    let five_hundred = b.add(
+        2,
+        1,
+        500,
+        Qualifier::AtLeast,
+        Measure::Killed,
+        "civilians",
+        Some("a medical charity"),
+    );
+    let thousand = b.add(
+        3,
+        1,
+        1000,
+        Qualifier::AtLeast,
+        Measure::Killed,
+        "civilians",
+        Some("the civil defence"),
+    );
+    let seventy = b.killed(4, 70, Some("the monitor"));
+    let facts = b.link();
+    let f = fact(&facts, Measure::Killed, "civilians");
+    assert!(f.conflict);
+    assert_eq!(role(f, zero), Role::Disputed);
+    assert_eq!(role(f, seventy), Role::Disputed);
+    assert_eq!(role(f, thousand), Role::Disputed);
+    // compatible with 1,000 and disputed by nothing that does not dispute 1,000
+    assert_eq!(role(f, five_hundred), Role::Agreeing);
+    let why = &f
+        .members
+        .iter()
+        .find(|m| m.claim_id == five_hundred)
+        .unwrap()
+        .reason;
+    assert!(why.contains("at least 1000 (the civil defence)"), "{why}");
+}
+
+#[test]
+fn a_figure_with_a_rival_of_its_own_keeps_its_dispute() {
+    // 60 fits 50-70, but 65 disputes 60 and not the range: no other figure stands for 60
+    let mut b = B::new();
+    let sixty = b.killed(1, 60, Some("the monitor"));
+    let range = b.add(
+        2,
+        1,
+        50,
+        Qualifier::Exact,
+        Measure::Killed,
+        "civilians",
+        Some("the rescuers"),
+    );
+    b.get(range).value_max = Some(70);
+    let twenty = b.killed(3, 20, Some("the governor"));
+    let sixty_five = b.killed(4, 65, Some("the hospital"));
+    let facts = b.link();
+    let f = fact(&facts, Measure::Killed, "civilians");
+    // the range's only rival (20) is also a rival of 65, which fits the range: 65 stands for it
+    assert_eq!(role(f, sixty), Role::Disputed);
+    assert_eq!(role(f, sixty_five), Role::Disputed);
+    assert_eq!(role(f, twenty), Role::Disputed);
+    assert_eq!(role(f, range), Role::Agreeing);
+}
+
+#[test]
+fn a_sources_compatible_figure_beside_its_disputed_one_is_not_disputed() {
+    let mut b = B::new();
+    let c = b.add(
+        1,
+        1,
+        20,
+        Qualifier::AtLeast,
+        Measure::Killed,
+        "civilians",
+        Some("the railway company"),
+    );
+    let d = b.killed(1, 35, Some("the railway company"));
+    let e = b.killed(2, 52, Some("the governor"));
+    let facts = b.link();
+    let f = fact(&facts, Measure::Killed, "civilians");
+    assert_eq!(role(f, d), Role::Disputed);
+    assert_eq!(role(f, e), Role::Disputed);
+    assert_ne!(role(f, c), Role::Disputed);
 }
 
 #[test]
