@@ -275,3 +275,27 @@ fn figures_joined_by_and_share_the_predicate_after_them() {
     let text = "Sono morte 300 persone e 450mila feriti sono stati curati.";
     assert_eq!(claim_of(text, 450_000).measure, Measure::Wounded);
 }
+
+#[test]
+fn a_subset_set_off_by_commas_does_not_hide_the_predicate_of_the_whole() {
+    // invented sentences, one per language and phrasing
+    let cases = [
+        ("The monitor said 17 people, including four children, died in the basement.", 17, 4),
+        ("Selon l'ONG, 23 personnes, dont cinq enfants, ont péri dans l'abri.", 23, 5),
+        ("Según los rescatistas, 31 personas, entre ellas seis niños, murieron en el derrumbe.", 31, 6),
+        ("Secondo i soccorritori, 14 persone, tra cui tre bambini, sono morte nel crollo.", 14, 3),
+        ("Segundo a Defesa Civil, 26 pessoas, entre elas sete crianças, morreram no deslizamento.", 26, 7),
+        ("وقال الدفاع المدني إن 19 شخصاً، بينهم 8 أطفال، قتلوا في القصف.", 19, 8),
+    ];
+    for (text, whole, part) in cases {
+        let w = claim_of(text, whole);
+        let p = claim_of(text, part);
+        assert_eq!(w.measure, Measure::Killed, "{text}");
+        assert_eq!(p.measure, Measure::Killed, "{text}");
+        assert!(w.source.is_some(), "{text}: {w:?}");
+    }
+    // an aside that runs to the sentence's end has no predicate after it
+    assert!(claims("Officials named 12 people, including two doctors.")
+        .iter()
+        .all(|c| c.value != 12 || c.measure != Measure::Killed));
+}

@@ -43,6 +43,13 @@ pub(crate) fn find_cue(
     let mut j = e;
     let mut reach = e + FORWARD;
     while j < sent.end && j < reach {
+        // A subset set off by commas sits between a figure and its predicate ("21 people,
+        // including nine children, died"; «21 شخصاً، بينهم 9 أطفال، قتلوا»): read past it.
+        if let Some(close) = subset_aside(doc, j, sent) {
+            reach += close + 1 - j;
+            j = close + 1;
+            continue;
+        }
         if nums[j] {
             // Figures joined by "and" share the predicate after them ("nine Russian
             // contractors and 26 pro-government fighters were killed").
@@ -106,6 +113,17 @@ pub(crate) fn find_cue(
         (None, Some(_)) => Cue::Neutral,
         (None, None) => Cue::Nothing,
     }
+}
+
+/// At a comma that opens a subset ("including", "dont", "بينهم", "tra cui"), the comma that
+/// closes it, within the sentence. An aside running to the sentence's end is not skipped: the
+/// predicate, if any, came before the figure.
+fn subset_aside(doc: &Doc, j: usize, sent: &Range<usize>) -> Option<usize> {
+    let comma = |k: usize| doc.is_punct(k) && matches!(doc.t.raw(k), "," | "،");
+    if !comma(j) || j + 1 >= sent.end || doc.find(j + 1, |k| k == Kind::PartBefore).is_none() {
+        return None;
+    }
+    (j + 2..sent.end).find(|&k| comma(k))
 }
 
 /// How far back a toll predicate's subject is looked for: a subject may carry long modifiers
