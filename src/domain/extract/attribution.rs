@@ -153,11 +153,30 @@ fn is_name(doc: &Doc, a: usize, b: usize) -> bool {
 /// The name before a verb: "the Ministry of Local Administration said", "X, a monitor, said".
 fn backward_np(doc: &Doc, verb: usize, sent: &Range<usize>, nums: &[bool]) -> Option<Range<usize>> {
     let mut j = verb;
-    while j > sent.start
-        && doc.has(j - 1, |k| k == Kind::Aux)
-        && !doc.has(j - 1, |k| k == Kind::Pronoun)
-    {
-        j -= 1;
+    loop {
+        while j > sent.start
+            && doc.has(j - 1, |k| k == Kind::Aux)
+            && !doc.has(j - 1, |k| k == Kind::Pronoun)
+        {
+            j -= 1;
+        }
+        // "L'OSDH a pour sa part indiqué", "la ONG, por su parte, dijo", «المرصد من جهته قال»:
+        // a discourse aside between the name and its verb is not the name.
+        if let Some((a, _)) = doc
+            .ending_at(j, |k| k == Kind::Discourse)
+            .filter(|&(a, _)| a > sent.start && a < j)
+        {
+            j = a;
+            continue;
+        }
+        let aside = (j > sent.start + 1 && is_comma(doc, j - 1))
+            .then(|| doc.ending_at(j - 1, |k| k == Kind::Discourse))
+            .flatten()
+            .filter(|&(a, _)| a > sent.start + 1 && is_comma(doc, a - 1));
+        match aside {
+            Some((a, _)) => j = a - 1,
+            None => break,
+        }
     }
     if j > sent.start && doc.has(j - 1, |k| k == Kind::Pronoun) {
         return None;
@@ -234,6 +253,7 @@ fn forward_np(
                     Kind::Stop
                         | Kind::Clause
                         | Kind::Conj
+                        | Kind::Discourse
                         | Kind::Month
                         | Kind::Label
                         | Kind::DenyVerb

@@ -299,3 +299,39 @@ fn a_subset_set_off_by_commas_does_not_hide_the_predicate_of_the_whole() {
         .iter()
         .all(|c| c.value != 12 || c.measure != Measure::Killed));
 }
+
+#[test]
+fn a_discourse_aside_between_a_name_and_its_verb_is_not_the_name() {
+    let cases = [
+        (
+            "L'Observatoire a pour sa part indiqué que 17 personnes sont mortes.",
+            17,
+            "L'Observatoire",
+        ),
+        (
+            "La ONG, por su parte, dijo que 12 personas murieron.",
+            12,
+            "La ONG",
+        ),
+        (
+            "The monitor, for its part, said 14 people died.",
+            14,
+            "The monitor",
+        ),
+        (
+            "L'agenzia aveva in precedenza riferito che 9 persone sono morte.",
+            9,
+            "L'agenzia",
+        ),
+        ("وقال المرصد من جانبه إن 11 شخصا قتلوا.", 11, "المرصد"),
+        (
+            "Le gouverneur avait plus tôt évoqué 30 morts.",
+            30,
+            "Le gouverneur",
+        ),
+    ];
+    for (text, value, source) in cases {
+        let c = claim_of(text, value);
+        assert_eq!(c.source.as_deref(), Some(source), "{text}");
+    }
+}
