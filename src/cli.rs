@@ -427,7 +427,7 @@ fn is_broken_pipe(e: &db::export::ExportError) -> bool {
             csv::ErrorKind::Io(io) => io,
             _ => return false,
         },
-        ExportError::Db(_) => return false,
+        ExportError::Db(_) | ExportError::Row(_) => return false,
     };
     io.kind() == std::io::ErrorKind::BrokenPipe
 }
