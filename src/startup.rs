@@ -22,7 +22,12 @@ impl Application {
     pub fn build(settings: &AppSettings, pool: DbPool) -> anyhow::Result<Self> {
         let extractor = crate::db::lexicon_edit::load_lexicons(&mut *pool.get()?)?;
         let listener = TcpListener::bind(&settings.bind)?;
-        let port = listener.local_addr()?.port();
+        let bound = listener.local_addr()?;
+        let port = bound.port();
+        let mut settings = settings.clone();
+        if settings.public_url.is_none() {
+            settings.public_url = Some(crate::config::default_public_url(bound));
+        }
         let state = Data::new(AppState::new(pool, settings.clone(), extractor));
         let max_body = settings.max_body_bytes;
         let server = HttpServer::new(move || {

@@ -1,0 +1,75 @@
+//! Issue 17, the web's share: absolute URLs from `CLAIMDB_PUBLIC_URL` only, sign-in sending only
+//! to a local path, `Cache-Control` on private pages and errors, the page cache dropped only by
+//! a write that changed data, and the JSON API's paging and 405s.
+
+use claimdb::config::AppSettings;
+use serde_json::Value;
+
+use crate::exports::{fixture, resolve, wadi_conflict};
+use crate::helpers::{spawn_app, spawn_app_with, TestApp};
+
+/// GET with the headers a visitor (or a proxy in front) can set to name another host.
+async fn get_through_poisoned_headers(app: &TestApp, path: &str) -> (u16, String) {
+    let response = app
+        .client
+        .get(app.url(path))
+        .header("Host", "evil.example")
+        .header("X-Forwarded-Host", "evil.example")
+        .header("X-Forwarded-Proto", "https")
+        .header("Forwarded", "for=192.0.2.1;host=evil.example;proto=https")
+        .send()
+        .await
+        .unwrap();
+    (response.status().as_u16(), response.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn absolute_urls_come_from_the_public_url_never_from_request_headers() {
+    let app = spawn_app_with(AppSettings {
+        bind: "127.0.0.1:0".into(),
+        public_url: Some("https://claims.example".into()),
+        ..AppSettings::default()
+    })
+    .await;
+    let (en, _, _) = fixture(&app).await;
+    let (fact, members) = wadi_conflict(&app, en.event_id);
+    resolve(
+        &app,
+        fact,
+        Some(members[0].0),
+        "Checked against the named list.",
+    );
+
+    let event_page = format!("/events/{}", en.event_id);
+    let review = format!("/events/{}/claimreview.json", en.event_id);
+    let want = format!("https://claims.example/events/{}#fact-{fact}", en.event_id);
+    // The first request renders the page (and the page cache keeps it); the second is served
+    // the copy: neither names the host the headers gave.
+    for path in [&event_page, &event_page, &review, &review] {
+        let (status, body) = get_through_poisoned_headers(&app, path).await;
+        assert_eq!(status, 200, "{path}");
+        assert!(!body.contains("evil.example"), "{path}: {body}");
+        assert!(body.contains(&want), "{path}: {body}");
+    }
+    let (status, feed) = get_through_poisoned_headers(&app, "/feeds/changes.atom").await;
+    assert_eq!(status, 200);
+    assert!(!feed.contains("evil.example"), "{feed}");
+    assert!(feed.contains("https://claims.example/feeds/changes.atom?lang=en"));
+    // An ordinary reader afterwards gets the same links.
+    let html = app.get(&event_page).await.text().await.unwrap();
+    assert!(html.contains(&want) && !html.contains("evil.example"));
+
+    // Without the setting, the bound address is the public URL.
+    let plain = spawn_app().await;
+    let (en, _, _) = fixture(&plain).await;
+    let (fact, _) = wadi_conflict(&plain, en.event_id);
+    resolve(&plain, fact, None, "Counted at different times.");
+    let (_, body) =
+        get_through_poisoned_headers(&plain, &format!("/events/{}/claimreview.json", en.event_id))
+            .await;
+    let reviews: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(
+        reviews[0]["url"],
+        format!("{}/events/{}#fact-{fact}", plain.address, en.event_id)
+    );
+}
