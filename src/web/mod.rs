@@ -22,6 +22,7 @@ pub mod i18n;
 pub mod lexicon;
 pub mod page;
 pub mod page_cache;
+pub mod redirect;
 pub mod review;
 pub mod search;
 pub mod sources;

@@ -8,6 +8,8 @@ use serde_json::Value;
 use crate::exports::{fixture, resolve, wadi_conflict};
 use crate::helpers::{spawn_app, spawn_app_with, TestApp};
 
+const PASSWORD: &str = "a long enough password";
+
 /// GET with the headers a visitor (or a proxy in front) can set to name another host.
 async fn get_through_poisoned_headers(app: &TestApp, path: &str) -> (u16, String) {
     let response = app
@@ -72,4 +74,48 @@ async fn absolute_urls_come_from_the_public_url_never_from_request_headers() {
         reviews[0]["url"],
         format!("{}/events/{}#fact-{fact}", plain.address, en.event_id)
     );
+}
+
+#[tokio::test]
+async fn sign_in_sends_the_visitor_only_to_a_local_path() {
+    let app = spawn_app().await;
+    app.add_user("editor", PASSWORD, "reviewer");
+    let cases = [
+        ("/events/3?lang=ar", "/events/3?lang=ar"),
+        ("/%09/evil.example/phish", "/"),
+        ("/\t/evil.example/phish", "/"),
+        ("/ /evil.example", "/"),
+        ("//evil.example/phish", "/"),
+        ("/\\evil.example/phish", "/"),
+        ("/%2F%2Fevil.example", "/"),
+        ("/%5Cevil.example", "/"),
+        ("https://evil.example/phish", "/"),
+        // A line break would make an invalid Location header: still a redirect home.
+        ("/\r\nSet-Cookie: stolen=1", "/"),
+        ("/x\ny", "/"),
+        ("/%0D%0ASet-Cookie:%20stolen=1", "/"),
+    ];
+    for (next, want) in cases {
+        let response = app
+            .post_form(
+                "/login",
+                &[
+                    ("username", "editor"),
+                    ("password", PASSWORD),
+                    ("next", next),
+                ],
+            )
+            .await;
+        assert_eq!(response.status().as_u16(), 303, "next={next:?}");
+        assert_eq!(response.headers()["location"], want, "next={next:?}");
+        assert!(response.headers().get("set-cookie").is_some());
+    }
+    // The sign-in form carries only a local path on.
+    let html = app
+        .get("/login?next=%2F%09%2Fevil.example%2Fphish")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!html.contains("evil.example"), "{html}");
 }
