@@ -3,7 +3,7 @@
 //! a write that changed data, and the JSON API's paging and 405s.
 
 use claimdb::config::AppSettings;
-use serde_json::Value;
+use serde_json::{json, Value};
 
 use crate::exports::{fixture, resolve, wadi_conflict};
 use crate::helpers::{spawn_app, spawn_app_with, TestApp};
@@ -118,4 +118,64 @@ async fn sign_in_sends_the_visitor_only_to_a_local_path() {
         .await
         .unwrap();
     assert!(!html.contains("evil.example"), "{html}");
+}
+
+#[tokio::test]
+async fn the_json_api_pages_past_the_end_and_answers_405_with_allow() {
+    let app = spawn_app().await;
+    let (en, _, _) = fixture(&app).await;
+    for path in [
+        "/api/events?page=99999999",
+        "/api/claims?page=99999999",
+        "/api/facts?page=99999999999999999999999",
+        "/api/conflicts?page=99999999&per_page=99999999999999999999",
+    ] {
+        let response = app.get(path).await;
+        assert_eq!(response.status().as_u16(), 200, "{path}");
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["items"], json!([]), "{path}");
+        assert!(body["total"].as_i64().unwrap() > 0, "{path}");
+        assert!(body["next"].is_null(), "{path}");
+    }
+    let refused: Value = app.get("/api/events?page=0").await.json().await.unwrap();
+    assert_eq!(refused["error"]["status"], 400);
+
+    let client = &app.client;
+    let event = format!("/api/events/{}", en.event_id);
+    let article = format!("/api/articles/{}", en.article_id);
+    let cases = [
+        (reqwest::Method::PUT, "/api/events", "GET"),
+        (reqwest::Method::DELETE, event.as_str(), "GET"),
+        (reqwest::Method::PUT, article.as_str(), "GET"),
+        (reqwest::Method::DELETE, "/api/claims", "GET"),
+        (reqwest::Method::PATCH, "/api/facts", "GET"),
+        (reqwest::Method::DELETE, "/api/articles", "POST"),
+        (reqwest::Method::PUT, "/events", "GET"),
+        (reqwest::Method::DELETE, "/login", "GET, POST"),
+    ];
+    for (method, path, allow) in cases {
+        let response = client
+            .request(method.clone(), app.url(path))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 405, "{method} {path}");
+        assert_eq!(response.headers()["allow"], allow, "{method} {path}");
+        if path.starts_with("/api/") {
+            let body: Value = response.json().await.unwrap();
+            assert_eq!(body["error"]["status"], 405, "{method} {path}");
+        }
+    }
+    // The error page is in the reader's language.
+    let arabic = client
+        .put(app.url("/events"))
+        .header("Accept-Language", "ar")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(arabic.status().as_u16(), 405);
+    assert!(arabic.text().await.unwrap().contains("لا يقبل هذا النوع"));
+    // Addresses that do not exist are still 404, whatever the method.
+    let missing = client.put(app.url("/api/nothing")).send().await.unwrap();
+    assert_eq!(missing.status().as_u16(), 404);
 }
