@@ -39,6 +39,7 @@ impl Application {
                 .wrap(from_fn(crate::web::page_cache::cache_pages))
                 .wrap(from_fn(crate::web::auth::session_layer))
                 .wrap(from_fn(crate::web::i18n::remember_lang))
+                .wrap(from_fn(hardening::cache_control))
                 .wrap(hardening::security_headers())
                 .wrap(TracingLogger::default())
                 .app_data(state.clone())

@@ -131,6 +131,8 @@ impl AppError {
         if let AppError::MethodNotAllowed(allow) = self {
             builder.insert_header((header::ALLOW, allow.as_str()));
         }
+        // An error is about this one request: no browser or proxy keeps it.
+        builder.insert_header((header::CACHE_CONTROL, "no-store"));
         builder
     }
 

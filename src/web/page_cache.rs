@@ -135,6 +135,11 @@ impl PageCache {
         !self.ttl.is_zero()
     }
 
+    /// How long a copy is served.
+    pub fn ttl(&self) -> Duration {
+        self.ttl
+    }
+
     fn lock(&self) -> MutexGuard<'_, Inner> {
         match self.inner.lock() {
             Ok(guard) => guard,
@@ -215,7 +220,7 @@ impl PageCache {
 }
 
 /// The reading pages; forms, exports, the API and the static files are not kept.
-fn is_reading_page(path: &str) -> bool {
+pub fn is_reading_page(path: &str) -> bool {
     matches!(path, "/" | "/events" | "/conflicts" | "/search")
         || path.starts_with("/events/")
         || (path.starts_with("/articles/") && path != "/articles/new")

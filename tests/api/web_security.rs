@@ -120,6 +120,72 @@ async fn sign_in_sends_the_visitor_only_to_a_local_path() {
     assert!(!html.contains("evil.example"), "{html}");
 }
 
+fn cache_control(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get("cache-control")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn private_pages_and_errors_are_not_stored_and_reading_pages_are_public() {
+    let app = spawn_app().await;
+    let (en, _, _) = fixture(&app).await;
+    let event_page = format!("/events/{}", en.event_id);
+
+    // An anonymous reader's second visit (the first sets the CSRF cookie): the page cache's
+    // copies may be kept by anyone for as long as the page cache keeps them.
+    app.get("/").await;
+    for path in ["/", "/events", event_page.as_str(), "/conflicts"] {
+        let response = app.get(path).await;
+        assert_eq!(response.status().as_u16(), 200, "{path}");
+        assert_eq!(cache_control(&response), "public, max-age=2", "{path}");
+    }
+    // Errors, as pages and as JSON, whoever asks.
+    for path in [
+        "/no/such/page",
+        "/events/999999",
+        "/export/claims.csv?from=2024-13-01",
+        "/api/articles/999999",
+        "/api/events?page=0",
+        "/admin/users",
+        "/audit",
+    ] {
+        let response = app.get(path).await;
+        assert!(response.status().as_u16() >= 400, "{path}");
+        assert_eq!(cache_control(&response), "no-store", "{path}");
+    }
+    let refused = app
+        .post_form("/login", &[("username", "nobody"), ("password", "wrong")])
+        .await;
+    assert_eq!(refused.status().as_u16(), 401);
+    assert_eq!(cache_control(&refused), "no-store");
+
+    // Everything a signed-in user is sent.
+    let admin = &app;
+    admin.add_user("boss", PASSWORD, "admin");
+    let signed_in = admin
+        .post_form("/login", &[("username", "boss"), ("password", PASSWORD)])
+        .await;
+    assert_eq!(signed_in.status().as_u16(), 303);
+    assert_eq!(cache_control(&signed_in), "no-store");
+    for path in [
+        "/",
+        "/audit",
+        "/admin/users",
+        "/watches",
+        "/sources",
+        event_page.as_str(),
+        "/api/events",
+        "/export/claims.csv",
+        "/no/such/page",
+    ] {
+        let response = admin.get(path).await;
+        assert_eq!(cache_control(&response), "no-store", "{path}");
+    }
+}
+
 #[tokio::test]
 async fn the_json_api_pages_past_the_end_and_answers_405_with_allow() {
     let app = spawn_app().await;
