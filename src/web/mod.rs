@@ -156,6 +156,12 @@ impl AppState {
         .await?
     }
 
+    /// A write through this server changed what pages show: no page copy made before is
+    /// served again. Called by the handlers once the change is stored, and only then.
+    pub fn data_changed(&self) {
+        self.page_cache.invalidate();
+    }
+
     /// Whether the database was found down and has not answered since.
     pub fn db_down(&self) -> bool {
         self.db_down.load(Ordering::Relaxed)
@@ -327,6 +333,12 @@ pub fn see_other(location: impl AsRef<str>) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((actix_web::http::header::LOCATION, location.as_ref()))
         .finish()
+}
+
+/// `303 See Other` after a write that changed data (see [`AppState::data_changed`]).
+pub fn changed_see_other(state: &AppState, location: impl AsRef<str>) -> HttpResponse {
+    state.data_changed();
+    see_other(location)
 }
 
 /// Nothing at this address: the error page, or the JSON error under `/api/`.

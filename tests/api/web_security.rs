@@ -2,10 +2,13 @@
 //! to a local path, `Cache-Control` on private pages and errors, the page cache dropped only by
 //! a write that changed data, and the JSON API's paging and 405s.
 
+use std::time::Duration;
+
 use claimdb::config::AppSettings;
+use diesel::prelude::*;
 use serde_json::{json, Value};
 
-use crate::exports::{fixture, resolve, wadi_conflict};
+use crate::exports::{fixture, post, resolve, wadi_conflict, EN_BEIRUT, WADI_EVENT_TITLE};
 use crate::helpers::{spawn_app, spawn_app_with, TestApp};
 
 const PASSWORD: &str = "a long enough password";
@@ -120,6 +123,10 @@ async fn sign_in_sends_the_visitor_only_to_a_local_path() {
     assert!(!html.contains("evil.example"), "{html}");
 }
 
+async fn text(app: &TestApp, path: &str) -> String {
+    app.get(path).await.text().await.unwrap()
+}
+
 fn cache_control(response: &reqwest::Response) -> String {
     response
         .headers()
@@ -184,6 +191,73 @@ async fn private_pages_and_errors_are_not_stored_and_reading_pages_are_public() 
         let response = admin.get(path).await;
         assert_eq!(cache_control(&response), "no-store", "{path}");
     }
+}
+
+#[tokio::test]
+async fn only_a_write_that_changed_data_drops_the_page_copies() {
+    let app = spawn_app_with(AppSettings {
+        bind: "127.0.0.1:0".into(),
+        page_cache_ttl: Duration::from_secs(60),
+        ..AppSettings::default()
+    })
+    .await;
+    let (en, _, _) = fixture(&app).await;
+    let event_page = format!("/events/{}", en.event_id);
+    assert!(text(&app, &event_page).await.contains(WADI_EVENT_TITLE));
+    // Changed behind this server's back: readers keep the copy until something drops it.
+    {
+        use claimdb::db::schema::events;
+        let mut conn = app.pool.get().unwrap();
+        diesel::update(events::table.find(en.event_id))
+            .set(events::title.eq("Renamed in the database"))
+            .execute(&mut conn)
+            .unwrap();
+    }
+    assert!(text(&app, &event_page).await.contains(WADI_EVENT_TITLE));
+
+    // Sign-out with a token nobody issued, by a client with no session; a failed sign-in; a
+    // refused form; a resubmission of stored text. None of them changed anything.
+    let token = "f".repeat(64);
+    let stranger = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let logout = stranger
+        .post(app.url("/logout"))
+        .header("Cookie", format!("claimdb_csrf={token}"))
+        .form(&[("csrf", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert!(logout.status().as_u16() < 500);
+    let failed = app
+        .post_form("/login", &[("username", "nobody"), ("password", "wrong")])
+        .await;
+    assert_eq!(failed.status().as_u16(), 401);
+    let refused = app.post_form("/articles", &[("text", "")]).await;
+    assert!(refused.status().is_client_error());
+    let again = app
+        .post_article_json(
+            &json!({"text": EN_BEIRUT, "url": "https://cedar.example/fuel",
+                                    "outlet": "Cedar Daily", "published": "2024-03-16"}),
+        )
+        .await;
+    assert_eq!(again.status().as_u16(), 200, "the same text again");
+    assert!(
+        text(&app, &event_page).await.contains(WADI_EVENT_TITLE),
+        "the page copies were dropped by a write that changed nothing"
+    );
+
+    // A write that stored something drops them.
+    post(
+        &app,
+        json!({"text": EN_BEIRUT.replace("27", "28"), "url": "https://cedar.example/fuel-2",
+               "outlet": "Cedar Daily", "published": "2024-03-16"}),
+    )
+    .await;
+    assert!(text(&app, &event_page)
+        .await
+        .contains("Renamed in the database"));
 }
 
 #[tokio::test]
