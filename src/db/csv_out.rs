@@ -293,7 +293,7 @@ impl ser::Serializer for CellSerializer {
 mod tests {
     use super::*;
 
-    #[derive(Serialize)]
+    #[derive(serde::Serialize)]
     struct R {
         id: i64,
         value: Option<i64>,
