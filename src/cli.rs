@@ -56,6 +56,10 @@ pub enum Command {
         /// when a separate `claimdb watch` worker does.
         #[arg(long)]
         no_watch: bool,
+        /// The address readers reach this site at (absolute links in JSON-LD and the feed);
+        /// default: http:// and the bound address.
+        #[arg(long, env = "CLAIMDB_PUBLIC_URL", value_parser = crate::config::parse_public_url)]
+        public_url: Option<String>,
     },
     /// Re-fetch watched addresses as they come due (a worker; several may run at once).
     Watch {
@@ -242,6 +246,7 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             submit_requires_login,
             page_cache_seconds,
             no_watch,
+            public_url,
         } => {
             let database = open(&settings)?;
             let app_settings = AppSettings {
@@ -251,6 +256,7 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
                 page_cache_ttl: std::time::Duration::from_secs(page_cache_seconds),
                 fetch: crate::fetch::FetchSettings::from_env(),
                 watch: crate::watch::WatchSettings::from_env()?,
+                public_url,
             };
             let watching = !no_watch && watch_enabled_by_env();
             actix_web::rt::System::new().block_on(async {
@@ -427,7 +433,7 @@ fn is_broken_pipe(e: &db::export::ExportError) -> bool {
             csv::ErrorKind::Io(io) => io,
             _ => return false,
         },
-        ExportError::Db(_) => return false,
+        ExportError::Db(_) | ExportError::Row(_) => return false,
     };
     io.kind() == std::io::ErrorKind::BrokenPipe
 }

@@ -33,6 +33,11 @@ pub struct AppSettings {
     pub fetch: crate::fetch::FetchSettings,
     /// How fetched addresses are watched afterwards (`CLAIMDB_WATCH_MAX_AGE_DAYS`).
     pub watch: crate::watch::WatchSettings,
+    /// `CLAIMDB_PUBLIC_URL`: the address readers reach this site at (`https://claims.example`),
+    /// the only source of absolute URLs (JSON-LD, feed links). Unset: `http://` and the bound
+    /// address (see [`default_public_url`]). Request headers (Host, X-Forwarded-Host,
+    /// Forwarded) never make a URL: a cached page would carry one visitor's to everyone.
+    pub public_url: Option<String>,
 }
 
 /// Default age of a page copy served to anonymous readers.
@@ -47,6 +52,77 @@ impl Default for AppSettings {
             page_cache_ttl: std::time::Duration::from_secs(DEFAULT_PAGE_CACHE_SECONDS),
             fetch: crate::fetch::FetchSettings::default(),
             watch: crate::watch::WatchSettings::default(),
+            public_url: None,
         }
+    }
+}
+
+/// `CLAIMDB_PUBLIC_URL` checked: an `http` or `https` URL with a host and no query, fragment
+/// or credentials, returned without a trailing `/` (a path prefix is kept).
+pub fn parse_public_url(raw: &str) -> Result<String, String> {
+    let url = url::Url::parse(raw.trim()).map_err(|e| format!("{raw:?}: {e}"))?;
+    let problem = if !matches!(url.scheme(), "http" | "https") {
+        Some("the scheme must be http or https")
+    } else if url.host_str().is_none_or(str::is_empty) {
+        Some("a host is needed")
+    } else if url.query().is_some() || url.fragment().is_some() {
+        Some("no query or fragment")
+    } else if !url.username().is_empty() || url.password().is_some() {
+        Some("no user name or password")
+    } else {
+        None
+    };
+    match problem {
+        Some(p) => Err(format!("{raw:?}: {p}")),
+        None => Ok(url.as_str().trim_end_matches('/').to_string()),
+    }
+}
+
+/// The public URL when none is configured: `http://` and the address the server is bound to
+/// (loopback for an unspecified address such as `0.0.0.0`).
+pub fn default_public_url(bound: std::net::SocketAddr) -> String {
+    let ip = match bound.ip() {
+        std::net::IpAddr::V4(ip) if ip.is_unspecified() => std::net::Ipv4Addr::LOCALHOST.into(),
+        std::net::IpAddr::V6(ip) if ip.is_unspecified() => std::net::Ipv6Addr::LOCALHOST.into(),
+        ip => ip,
+    };
+    format!("http://{}", std::net::SocketAddr::new(ip, bound.port()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_public_url_is_checked_and_defaults_to_the_bound_address() {
+        assert_eq!(
+            parse_public_url("https://claims.example/").unwrap(),
+            "https://claims.example"
+        );
+        assert_eq!(
+            parse_public_url("https://claims.example/db/").unwrap(),
+            "https://claims.example/db"
+        );
+        for bad in [
+            "claims.example",
+            "ftp://claims.example",
+            "https://claims.example/?a=1",
+            "https://user:pw@claims.example",
+            "",
+        ] {
+            assert!(parse_public_url(bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            default_public_url("0.0.0.0:8080".parse().unwrap()),
+            "http://127.0.0.1:8080"
+        );
+        assert_eq!(
+            default_public_url("[::]:80".parse().unwrap()),
+            "http://[::1]:80"
+        );
+        assert_eq!(
+            default_public_url("192.0.2.7:8080".parse().unwrap()),
+            "http://192.0.2.7:8080"
+        );
     }
 }

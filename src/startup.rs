@@ -22,7 +22,12 @@ impl Application {
     pub fn build(settings: &AppSettings, pool: DbPool) -> anyhow::Result<Self> {
         let extractor = crate::db::lexicon_edit::load_lexicons(&mut *pool.get()?)?;
         let listener = TcpListener::bind(&settings.bind)?;
-        let port = listener.local_addr()?.port();
+        let bound = listener.local_addr()?;
+        let port = bound.port();
+        let mut settings = settings.clone();
+        if settings.public_url.is_none() {
+            settings.public_url = Some(crate::config::default_public_url(bound));
+        }
         let state = Data::new(AppState::new(pool, settings.clone(), extractor));
         let max_body = settings.max_body_bytes;
         let server = HttpServer::new(move || {
@@ -34,6 +39,7 @@ impl Application {
                 .wrap(from_fn(crate::web::page_cache::cache_pages))
                 .wrap(from_fn(crate::web::auth::session_layer))
                 .wrap(from_fn(crate::web::i18n::remember_lang))
+                .wrap(from_fn(hardening::cache_control))
                 .wrap(hardening::security_headers())
                 .wrap(TracingLogger::default())
                 .app_data(state.clone())

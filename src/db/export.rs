@@ -17,6 +17,7 @@ use diesel::prelude::*;
 use diesel::sql_types::Timestamptz;
 use serde::{Deserialize, Serialize, Serializer};
 
+use super::csv_out::{CsvError, CsvOut};
 use super::estimate::{best_of, preferred_value, reviewer_reason, ChosenBy};
 use super::schema::{
     article_versions, articles, claims, events, fact_members, facts, outlets, sources,
@@ -467,7 +468,18 @@ pub enum ExportError {
     #[error(transparent)]
     Csv(#[from] csv::Error),
     #[error(transparent)]
+    Row(#[from] super::csv_out::RowError),
+    #[error(transparent)]
     Io(#[from] std::io::Error),
+}
+
+impl From<CsvError> for ExportError {
+    fn from(e: CsvError) -> Self {
+        match e {
+            CsvError::Csv(e) => ExportError::Csv(e),
+            CsvError::Row(e) => ExportError::Row(e),
+        }
+    }
 }
 
 /// Writes the header, then every page as it comes, flushing `out` after each page; returns the number of rows. With `bom`, a UTF-8 byte-order mark comes first (so
@@ -486,15 +498,14 @@ where
     if bom {
         out.write_all("\u{feff}".as_bytes())?;
     }
-    let mut writer = csv::WriterBuilder::new()
-        .has_headers(false)
-        .from_writer(out);
+    // Every cell goes through the one writer that neutralises formula-like text.
+    let mut writer = CsvOut::new(out);
     // The header goes out with the first page, so a failing first query sends nothing.
-    writer.write_record(header)?;
+    writer.header(header)?;
     let mut rows = 0u64;
     for page in pages {
         for row in page? {
-            writer.serialize(&row)?;
+            writer.row(&row)?;
             rows += 1;
         }
         writer.flush()?;
@@ -1133,10 +1144,10 @@ pub fn event_rows(
 }
 
 /// Serialises rows as CSV with a header line (for callers that already hold the rows).
-pub fn to_csv<T: Serialize>(rows: &[T], out: impl Write) -> Result<(), csv::Error> {
-    let mut writer = csv::Writer::from_writer(out);
+pub fn to_csv<T: Serialize>(rows: &[T], out: impl Write) -> Result<(), ExportError> {
+    let mut writer = CsvOut::new(out);
     for row in rows {
-        writer.serialize(row)?;
+        writer.row(row)?;
     }
     writer.flush()?;
     Ok(())

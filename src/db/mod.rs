@@ -2,6 +2,7 @@
 
 pub mod articles;
 pub mod audit;
+pub mod csv_out;
 pub mod embedded;
 pub mod estimate;
 pub mod events;

@@ -20,9 +20,6 @@ use crate::db::schema::events;
 
 pub const DEFAULT_PER_PAGE: i64 = 50;
 pub const MAX_PER_PAGE: i64 = 200;
-/// Pages past this are refused (the offset would only make the database work for nothing).
-const MAX_PAGE: i64 = 1_000_000;
-
 /// A page of a list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Paging {
@@ -32,25 +29,24 @@ pub struct Paging {
 
 impl Paging {
     pub fn offset(&self) -> i64 {
-        (self.page - 1) * self.per_page
+        (self.page - 1).saturating_mul(self.per_page)
     }
 }
 
-/// `page` from 1; `per_page` from 1, larger values capped at [`MAX_PER_PAGE`].
+/// `page` from 1, any page past the last one an empty page (a number too large to hold is
+/// such a page too); `per_page` from 1, larger values capped at [`MAX_PER_PAGE`].
 pub fn paging(query: &ListQuery, t: &Messages) -> AppResult<Paging> {
     let number = |raw: &Option<String>| -> Option<Result<i64, String>> {
         let raw = raw.as_deref().map(str::trim).filter(|s| !s.is_empty())?;
-        Some(
-            raw.parse::<i64>()
-                .ok()
-                .filter(|n| *n >= 1)
-                .ok_or_else(|| raw.chars().take(50).collect()),
-        )
+        Some(match raw.parse::<i64>() {
+            Ok(n) if n >= 1 => Ok(n),
+            Err(e) if *e.kind() == std::num::IntErrorKind::PosOverflow => Ok(i64::MAX),
+            _ => Err(raw.chars().take(50).collect()),
+        })
     };
     let page = match number(&query.page) {
         None => 1,
-        Some(Ok(n)) if n <= MAX_PAGE => n,
-        Some(Ok(n)) => return Err(bad(t, "filters.err_page", &n.to_string())),
+        Some(Ok(n)) => n,
         Some(Err(raw)) => return Err(bad(t, "filters.err_page", &raw)),
     };
     let per_page = match number(&query.per_page) {
@@ -67,7 +63,7 @@ fn bad(t: &Messages, key: &str, value: &str) -> AppError {
 
 /// The path of the next page (same query, `page` + 1), if there is one.
 pub fn next_link(req: &HttpRequest, paging: Paging, total: i64) -> Option<String> {
-    if paging.page * paging.per_page >= total {
+    if paging.page.saturating_mul(paging.per_page) >= total {
         return None;
     }
     let mut q = url::form_urlencoded::Serializer::new(String::new());
@@ -348,13 +344,12 @@ mod tests {
         );
         assert_eq!(paging(&q("3", "1000"), t).unwrap().per_page, MAX_PER_PAGE);
         assert_eq!(paging(&q("3", "20"), t).unwrap().offset(), 40);
-        for (page, per_page) in [
-            ("0", ""),
-            ("x", ""),
-            ("", "0"),
-            ("", "-5"),
-            ("99999999", ""),
-        ] {
+        // Past the last page: an empty page, never "not a positive number".
+        assert_eq!(paging(&q("99999999", ""), t).unwrap().page, 99999999);
+        let huge = paging(&q("99999999999999999999999", "99999999999999999999"), t).unwrap();
+        assert_eq!((huge.page, huge.per_page), (i64::MAX, MAX_PER_PAGE));
+        assert_eq!(huge.offset(), i64::MAX);
+        for (page, per_page) in [("0", ""), ("x", ""), ("", "0"), ("", "-5"), ("-1", "")] {
             let err = paging(&q(page, per_page), t).unwrap_err();
             assert_eq!(err.status().as_u16(), 400, "{page:?} {per_page:?}");
         }

@@ -173,9 +173,13 @@ pub async fn ingest_submission(
     // Extraction and indexing need no connection: done first, on the blocking pool, so a burst of
     // large submissions does not hold (and exhaust) the database pool while it reads them.
     let prepared = actix_web::web::block(move || ingest::prepare(valid, &extractor)).await?;
-    state
+    let outcome = state
         .with_conn(move |conn| Ok(ingest::ingest_prepared(conn, &prepared, submitted_by)?))
-        .await
+        .await?;
+    if outcome.status.created() {
+        state.data_changed();
+    }
+    Ok(outcome)
 }
 
 pub fn article_location(outcome: &IngestOutcome) -> String {

@@ -158,12 +158,9 @@ pub fn authorize(req: &HttpRequest, csrf: &str) -> AppResult<SessionUser> {
     require_reviewer(req)
 }
 
-/// Only a path on this site is a safe place to go after signing in.
+/// Only a path on this site is a safe place to go after signing in (see `web::redirect`).
 fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
-        _ => "/".to_string(),
-    }
+    super::redirect::local_path_or_root(next)
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -217,6 +214,8 @@ pub async fn login(
         return e.page(ctx);
     }
     let form = form.into_inner();
+    // Checked before anything is written: a bad `next` is `/`, never a failing redirect.
+    let next = safe_next(Some(&form.next));
     let username = form.username.trim().to_string();
     let keys = [
         format!("user:{}", username.to_lowercase()),
@@ -234,7 +233,7 @@ pub async fn login(
         let page = LoginPage {
             ctx: ctx.clone(),
             username: username.clone(),
-            next: safe_next(Some(&form.next)),
+            next: next.clone(),
             error: Some(ctx.t.get(key).to_string()),
         };
         match page.render() {
@@ -304,7 +303,7 @@ pub async fn login(
     }
     let secure = req.connection_info().scheme() == "https";
     HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, safe_next(Some(&form.next))))
+        .insert_header((header::LOCATION, next))
         .cookie(session_cookie(token, secure))
         .cookie(csrf_cookie(new_token(), secure))
         .finish()

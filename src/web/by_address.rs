@@ -39,6 +39,13 @@ pub async fn submit_by_address(
         WatchError::Pool(e) => AppError::Unavailable(e),
         other => AppError::Unexpected(anyhow::anyhow!(other)),
     })
+    .inspect(|outcome| {
+        if let AddressOutcome::Stored { checked, .. } = outcome {
+            if checked.ingest.as_ref().is_some_and(|i| i.status.created()) {
+                state.data_changed();
+            }
+        }
+    })
 }
 
 /// The refusal of an address that may never be fetched, next to the url field.

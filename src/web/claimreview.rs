@@ -11,7 +11,7 @@
 //!
 //! `worstRating` is 1 ("False"), which no verdict produces yet.
 
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use chrono::SecondsFormat;
 use diesel::prelude::*;
 use serde_json::{json, Value};
@@ -29,10 +29,10 @@ pub const RATING_DISPUTED: i64 = 3;
 pub const BEST_RATING: i64 = 5;
 pub const WORST_RATING: i64 = 1;
 
-/// `scheme://host` of the request, for absolute URLs.
-pub fn base_url(req: &HttpRequest) -> String {
-    let info = req.connection_info();
-    format!("{}://{}", info.scheme(), info.host())
+/// The site's public URL (`CLAIMDB_PUBLIC_URL`), the prefix of every absolute URL. Never
+/// taken from the request (Host, X-Forwarded-Host, Forwarded): pages are cached and shared.
+pub fn base_url(state: &AppState) -> String {
+    state.settings.public_url.clone().unwrap_or_default()
 }
 
 /// A figure as words: "12", "at least 15", "about 40", "10–20".
@@ -223,12 +223,11 @@ pub fn script_for_event(
 
 /// `GET /events/{id}/claimreview.json`.
 pub async fn event_claimreview(
-    req: HttpRequest,
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_id(&path)?;
-    let base = base_url(&req);
+    let base = base_url(&state);
     let reviews = state
         .with_conn(move |conn| Ok(reviews_of(conn, id, &base)?))
         .await?;

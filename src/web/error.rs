@@ -39,6 +39,9 @@ pub enum AppError {
     Blocking(#[from] actix_web::error::BlockingError),
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
+    /// The address exists but not for this method: 405 with `Allow` (the methods it takes).
+    #[error("method not allowed (allowed: {0})")]
+    MethodNotAllowed(String),
     /// Any other refusal of a request (415 and the like), with what to tell the client.
     #[error("{1}")]
     Refused(StatusCode, String),
@@ -84,6 +87,7 @@ impl AppError {
             AppError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Unavailable(_) | AppError::DatabaseDown => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Db(e) if connection_lost(e) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             AppError::Refused(status, _) => *status,
             AppError::Db(_)
             | AppError::Render(_)
@@ -101,6 +105,7 @@ impl AppError {
             StatusCode::FORBIDDEN => "error.forbidden",
             StatusCode::PAYLOAD_TOO_LARGE => "error.too_large",
             StatusCode::UNSUPPORTED_MEDIA_TYPE => "error.unsupported_media_type",
+            StatusCode::METHOD_NOT_ALLOWED => "error.method_not_allowed",
             StatusCode::SERVICE_UNAVAILABLE => "error.unavailable",
             status if status.is_client_error() => "error.bad_request",
             _ => "error.internal",
@@ -123,6 +128,11 @@ impl AppError {
         if self.status() == StatusCode::SERVICE_UNAVAILABLE {
             builder.insert_header((header::RETRY_AFTER, RETRY_AFTER_SECS));
         }
+        if let AppError::MethodNotAllowed(allow) = self {
+            builder.insert_header((header::ALLOW, allow.as_str()));
+        }
+        // An error is about this one request: no browser or proxy keeps it.
+        builder.insert_header((header::CACHE_CONTROL, "no-store"));
         builder
     }
 

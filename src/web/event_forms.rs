@@ -11,7 +11,7 @@ use super::articles::parse_id;
 use super::auth::authorize;
 use super::i18n::Messages;
 use super::page::PageContext;
-use super::{see_other, AppError, AppResult, AppState};
+use super::{changed_see_other, AppError, AppResult, AppState};
 use crate::db::events::{self, EditError};
 
 fn edit_error(e: EditError, t: &Messages) -> AppError {
@@ -60,7 +60,9 @@ pub async fn rename_event(
         Ok::<_, AppError>(format!("/events/{id}?notice=renamed"))
     }
     .await;
-    result.map(see_other).unwrap_or_else(|e| e.page(ctx))
+    result
+        .map(|to| changed_see_other(&state, to))
+        .unwrap_or_else(|e| e.page(ctx))
 }
 
 #[derive(Debug, Deserialize)]
@@ -92,7 +94,9 @@ pub async fn merge_event(
         Ok::<_, AppError>(format!("/events/{id}?notice=merged"))
     }
     .await;
-    result.map(see_other).unwrap_or_else(|e| e.page(ctx))
+    result
+        .map(|to| changed_see_other(&state, to))
+        .unwrap_or_else(|e| e.page(ctx))
 }
 
 /// The `article` values of a form body (the field repeats, once per ticked box).
@@ -134,7 +138,9 @@ pub async fn split_event(
         Ok::<_, AppError>(format!("/events/{id}?notice=split&new={new_id}"))
     }
     .await;
-    result.map(see_other).unwrap_or_else(|e| e.page(ctx))
+    result
+        .map(|to| changed_see_other(&state, to))
+        .unwrap_or_else(|e| e.page(ctx))
 }
 
 #[derive(Debug, Deserialize)]
@@ -171,7 +177,9 @@ pub async fn move_article(
         Ok::<_, AppError>(format!("/events/{back}?notice=moved"))
     }
     .await;
-    result.map(see_other).unwrap_or_else(|e| e.page(ctx))
+    result
+        .map(|to| changed_see_other(&state, to))
+        .unwrap_or_else(|e| e.page(ctx))
 }
 
 #[cfg(test)]

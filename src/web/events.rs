@@ -722,7 +722,7 @@ pub async fn show_event(
     let ctx = PageContext::from_request(&req);
     let result = async {
         let id = parse_id(&path)?;
-        let base = super::claimreview::base_url(&req);
+        let base = super::claimreview::base_url(&state);
         // One connection, and a fixed number of statements whatever the size of the event.
         let (event, articles, facts, others, review, claim_review) = state
             .with_conn(move |conn| {

@@ -266,7 +266,7 @@ pub async fn changes_feed(req: HttpRequest, state: web::Data<AppState>) -> HttpR
     let t = lang.messages();
     let result = async {
         let entries = state.with_conn(move |conn| load_entries(conn, t)).await?;
-        let feed = atom_feed(lang, &base_url(&req), &entries)?;
+        let feed = atom_feed(lang, &base_url(&state), &entries)?;
         let body = feed
             .write_to(Vec::new())
             .map_err(|e| AppError::Unexpected(anyhow::anyhow!("cannot write the feed: {e}")))?;

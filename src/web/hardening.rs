@@ -3,7 +3,8 @@
 //! that actix-web itself answers (an unreadable query, path or body).
 //!
 //! Order in `startup.rs`, innermost first: [`render_plain_errors`], [`check_input`],
-//! [`unverified_sessions`], the session layer, the language layer, [`security_headers`].
+//! [`unverified_sessions`], the page cache, the session layer, the language layer,
+//! [`cache_control`], [`security_headers`].
 
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -31,6 +32,55 @@ pub fn security_headers() -> DefaultHeaders {
         .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .add((header::REFERRER_POLICY, "same-origin"))
         .add((header::X_FRAME_OPTIONS, "DENY"))
+}
+
+/// What browsers and proxies may keep (`Cache-Control`), decided here for every response:
+///
+/// - `no-store` for every response to a signed-in visitor (one whose request carries the
+///   session cookie, or who is being signed in) and for every error (4xx, 5xx): their pages are
+///   theirs, and an error is about one request;
+/// - `public, max-age=` the page cache's lifetime for the reading pages the page cache keeps
+///   (anonymous GETs of `page_cache::is_reading_page`, answered 200 in HTML), `private` instead
+///   when the response also sets a cookie (a first visit's CSRF cookie must not be shared);
+/// - anything else keeps what its handler said (the static files: a year, immutable).
+///
+/// It sits outside the session and language layers, so it sees every cookie they set.
+pub async fn cache_control(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let reading = req.method() == Method::GET && super::page_cache::is_reading_page(req.path());
+    let max_age = req
+        .app_data::<web::Data<AppState>>()
+        .map(|s| s.page_cache.ttl().as_secs())
+        .unwrap_or(0);
+    let mut res = next.call(req).await?;
+    let signed_in = res.request().cookie(SESSION_COOKIE).is_some()
+        || res.request().extensions().get::<SessionUser>().is_some()
+        || res.response().cookies().any(|c| c.name() == SESSION_COOKIE);
+    let status = res.status();
+    let value = if signed_in || status.is_client_error() || status.is_server_error() {
+        Some("no-store".to_string())
+    } else if reading && status == StatusCode::OK && is_html(&res) {
+        let sets_cookie = res.headers().contains_key(header::SET_COOKIE);
+        let scope = if sets_cookie { "private" } else { "public" };
+        Some(format!("{scope}, max-age={max_age}"))
+    } else {
+        None
+    };
+    if let Some(value) = value {
+        let value =
+            HeaderValue::try_from(value).map_err(actix_web::error::ErrorInternalServerError)?;
+        res.headers_mut().insert(header::CACHE_CONTROL, value);
+    }
+    Ok(res)
+}
+
+fn is_html(res: &ServiceResponse<impl MessageBody>) -> bool {
+    res.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"))
 }
 
 /// The largest form body: percent-encoding inflates Arabic text up to threefold; the text

@@ -9,10 +9,10 @@ use serde::Deserialize;
 
 use super::articles::parse_id;
 use super::auth::authorize;
+use super::changed_see_other;
 use super::home::{page_number, render, PageQuery, PAGE_SIZE};
 use super::page::PageContext;
 use super::review::edit_error;
-use super::see_other;
 use super::{AppError, AppResult, AppState};
 use crate::db::lexicon::load_extractor;
 use crate::db::lexicon_edit::{
@@ -194,7 +194,9 @@ pub async fn add_subject(
         Ok::<_, AppError>(format!("/lexicon/subjects?group={group}&notice=saved"))
     }
     .await;
-    result.map(see_other).unwrap_or_else(|e| e.page(ctx))
+    result
+        .map(|to| changed_see_other(&state, to))
+        .unwrap_or_else(|e| e.page(ctx))
 }
 
 /// `POST /lexicon/subjects/{id}/delete`.
@@ -218,7 +220,9 @@ pub async fn delete_subject(
         Ok::<_, AppError>("/lexicon/subjects?notice=saved".to_string())
     }
     .await;
-    result.map(see_other).unwrap_or_else(|e| e.page(ctx))
+    result
+        .map(|to| changed_see_other(&state, to))
+        .unwrap_or_else(|e| e.page(ctx))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -334,7 +338,9 @@ pub async fn add_place(
         Ok::<_, AppError>(format!("/lexicon/places?place={place}&notice=saved"))
     }
     .await;
-    result.map(see_other).unwrap_or_else(|e| e.page(ctx))
+    result
+        .map(|to| changed_see_other(&state, to))
+        .unwrap_or_else(|e| e.page(ctx))
 }
 
 /// `POST /lexicon/places/{id}/delete`.
@@ -358,5 +364,7 @@ pub async fn delete_place(
         Ok::<_, AppError>("/lexicon/places?notice=saved".to_string())
     }
     .await;
-    result.map(see_other).unwrap_or_else(|e| e.page(ctx))
+    result
+        .map(|to| changed_see_other(&state, to))
+        .unwrap_or_else(|e| e.page(ctx))
 }

@@ -22,6 +22,7 @@ pub mod i18n;
 pub mod lexicon;
 pub mod page;
 pub mod page_cache;
+pub mod redirect;
 pub mod review;
 pub mod search;
 pub mod sources;
@@ -31,7 +32,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::http::Method;
+use actix_web::{web, HttpRequest, HttpResponse, Resource, Route};
 
 use crate::config::AppSettings;
 use crate::db::{DbConn, DbPool};
@@ -154,6 +156,12 @@ impl AppState {
         .await?
     }
 
+    /// A write through this server changed what pages show: no page copy made before is
+    /// served again. Called by the handlers once the change is stored, and only then.
+    pub fn data_changed(&self) {
+        self.page_cache.invalidate();
+    }
+
     /// Whether the database was found down and has not answered since.
     pub fn db_down(&self) -> bool {
         self.db_down.load(Ordering::Relaxed)
@@ -175,107 +183,149 @@ pub fn configure(cfg: &mut web::ServiceConfig, max_body_bytes: usize) {
             .error_handler(api::json_error),
     )
     .app_data(web::PayloadConfig::default().limit(max_body_bytes))
-    .route("/", web::get().to(home::list_recent_articles))
-    .route("/healthz", web::get().to(health::health_check))
-    .route("/static/{file}", web::get().to(assets::static_file))
-    .route("/articles/new", web::get().to(articles::new_article_form))
-    .route("/articles", web::post().to(articles::create_article))
-    .route("/articles/{id}", web::get().to(articles::show_article))
-    .route("/articles/{id}/diff", web::get().to(articles::diff_article))
-    .route("/events", web::get().to(events::list_events))
-    .route("/events/{id}", web::get().to(events::show_event))
-    .route(
+    .service(get("/", web::to(home::list_recent_articles)))
+    .service(get("/healthz", web::to(health::health_check)))
+    .service(get("/static/{file}", web::to(assets::static_file)))
+    .service(get("/articles/new", web::to(articles::new_article_form)))
+    .service(post("/articles", web::to(articles::create_article)))
+    .service(get("/articles/{id}", web::to(articles::show_article)))
+    .service(get("/articles/{id}/diff", web::to(articles::diff_article)))
+    .service(get("/events", web::to(events::list_events)))
+    .service(get("/events/{id}", web::to(events::show_event)))
+    .service(post(
         "/events/{id}/rename",
-        web::post().to(event_forms::rename_event),
-    )
-    .route(
+        web::to(event_forms::rename_event),
+    ))
+    .service(post(
         "/events/{id}/merge",
-        web::post().to(event_forms::merge_event),
-    )
-    .route(
+        web::to(event_forms::merge_event),
+    ))
+    .service(post(
         "/events/{id}/split",
-        web::post().to(event_forms::split_event),
-    )
-    .route(
+        web::to(event_forms::split_event),
+    ))
+    .service(post(
         "/articles/{id}/move",
-        web::post().to(event_forms::move_article),
-    )
-    .route("/conflicts", web::get().to(conflicts::list_conflicts))
+        web::to(event_forms::move_article),
+    ))
+    .service(get("/conflicts", web::to(conflicts::list_conflicts)))
     // Review (issue 6): claims, conflicts, sources, lexicons, audit log.
-    .route(
-        "/claims/{id}/confirm",
-        web::post().to(review::confirm_claim),
-    )
-    .route("/claims/{id}/reject", web::post().to(review::reject_claim))
-    .route("/claims/{id}/edit", web::post().to(review::edit_claim))
-    .route(
+    .service(post("/claims/{id}/confirm", web::to(review::confirm_claim)))
+    .service(post("/claims/{id}/reject", web::to(review::reject_claim)))
+    .service(post("/claims/{id}/edit", web::to(review::edit_claim)))
+    .service(post(
         "/articles/{id}/versions/{number}/claims",
-        web::post().to(review::add_claim),
-    )
-    .route(
+        web::to(review::add_claim),
+    ))
+    .service(post(
         "/articles/{id}/versions/{number}/reextract",
-        web::post().to(review::reextract_version),
-    )
-    .route("/conflicts/{id}", web::get().to(review::show_conflict))
-    .route(
+        web::to(review::reextract_version),
+    ))
+    .service(get("/conflicts/{id}", web::to(review::show_conflict)))
+    .service(post(
         "/conflicts/{id}/status",
-        web::post().to(review::set_fact_status),
-    )
-    .route(
+        web::to(review::set_fact_status),
+    ))
+    .service(post(
         "/conflicts/{id}/explain",
-        web::post().to(review::explain_member),
-    )
-    .route("/sources", web::get().to(sources::list_sources))
-    .route("/sources/{id}", web::post().to(sources::update_source))
-    .route("/lexicon/subjects", web::get().to(lexicon::list_subjects))
-    .route("/lexicon/subjects", web::post().to(lexicon::add_subject))
-    .route(
+        web::to(review::explain_member),
+    ))
+    .service(get("/sources", web::to(sources::list_sources)))
+    .service(post("/sources/{id}", web::to(sources::update_source)))
+    .service(get_post(
+        "/lexicon/subjects",
+        web::to(lexicon::list_subjects),
+        web::to(lexicon::add_subject),
+    ))
+    .service(post(
         "/lexicon/subjects/{id}/delete",
-        web::post().to(lexicon::delete_subject),
-    )
-    .route("/lexicon/places", web::get().to(lexicon::list_places))
-    .route("/lexicon/places", web::post().to(lexicon::add_place))
-    .route(
+        web::to(lexicon::delete_subject),
+    ))
+    .service(get_post(
+        "/lexicon/places",
+        web::to(lexicon::list_places),
+        web::to(lexicon::add_place),
+    ))
+    .service(post(
         "/lexicon/places/{id}/delete",
-        web::post().to(lexicon::delete_place),
-    )
-    .route("/audit", web::get().to(audit::list_audit))
-    .route(
+        web::to(lexicon::delete_place),
+    ))
+    .service(get("/audit", web::to(audit::list_audit)))
+    .service(get(
         "/export/conflicts.csv",
-        web::get().to(exports::conflicts_csv),
-    )
-    .route("/export/claims.csv", web::get().to(exports::claims_csv))
-    .route("/export/events.csv", web::get().to(exports::events_csv))
-    .route(
+        web::to(exports::conflicts_csv),
+    ))
+    .service(get("/export/claims.csv", web::to(exports::claims_csv)))
+    .service(get("/export/events.csv", web::to(exports::events_csv)))
+    .service(get(
         "/events/{id}/claimreview.json",
-        web::get().to(claimreview::event_claimreview),
-    )
-    .route("/search", web::get().to(search::search_articles))
+        web::to(claimreview::event_claimreview),
+    ))
+    .service(get("/search", web::to(search::search_articles)))
     // Watch URLs (issue 10): the watched articles, the watch button, the feed of changes.
-    .route("/watches", web::get().to(watches::list_watches))
-    .route(
+    .service(get("/watches", web::to(watches::list_watches)))
+    .service(post(
         "/articles/{id}/watch",
-        web::post().to(watches::watch_article),
-    )
-    .route("/feeds/changes.atom", web::get().to(feed::changes_feed))
-    .route("/login", web::get().to(auth::login_form))
-    .route("/login", web::post().to(auth::login))
-    .route("/logout", web::post().to(auth::logout))
-    .route("/admin/users", web::get().to(admin::list_users))
-    .route("/admin/users", web::post().to(admin::create_user))
-    .route("/admin/users/{id}", web::post().to(admin::update_user))
-    .route("/api/articles", web::post().to(api::create_article))
-    .route("/api/events", web::get().to(api_read::list_events))
-    .route("/api/events/{id}", web::get().to(api_read::show_event))
-    .route("/api/facts", web::get().to(api_read::list_facts))
-    .route("/api/conflicts", web::get().to(api_read::list_conflicts))
-    .route("/api/claims", web::get().to(api_read::list_claims))
-    .route("/api/articles/{id}", web::get().to(api::show_article))
-    .route(
+        web::to(watches::watch_article),
+    ))
+    .service(get("/feeds/changes.atom", web::to(feed::changes_feed)))
+    .service(get_post(
+        "/login",
+        web::to(auth::login_form),
+        web::to(auth::login),
+    ))
+    .service(post("/logout", web::to(auth::logout)))
+    .service(get_post(
+        "/admin/users",
+        web::to(admin::list_users),
+        web::to(admin::create_user),
+    ))
+    .service(post("/admin/users/{id}", web::to(admin::update_user)))
+    .service(post("/api/articles", web::to(api::create_article)))
+    .service(get("/api/events", web::to(api_read::list_events)))
+    .service(get("/api/events/{id}", web::to(api_read::show_event)))
+    .service(get("/api/facts", web::to(api_read::list_facts)))
+    .service(get("/api/conflicts", web::to(api_read::list_conflicts)))
+    .service(get("/api/claims", web::to(api_read::list_claims)))
+    .service(get("/api/articles/{id}", web::to(api::show_article)))
+    .service(get(
         "/api/articles/{id}/versions/{number}",
-        web::get().to(api::show_version),
-    )
+        web::to(api::show_version),
+    ))
     .default_service(web::to(not_found));
+}
+
+/// A path answered by `routes` (each with its method); any other method is a 405 whose `Allow`
+/// header names those methods (actix-web would answer 404 for a path whose method differs).
+fn at(path: &str, routes: Vec<(Method, Route)>) -> Resource {
+    let allow = routes
+        .iter()
+        .map(|(method, _)| method.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut resource = web::resource(path);
+    for (method, route) in routes {
+        resource = resource.route(route.method(method));
+    }
+    resource.default_service(web::to(move |req: HttpRequest| {
+        let allow = allow.clone();
+        async move { AppError::MethodNotAllowed(allow).respond(&req) }
+    }))
+}
+
+/// A page or document read with GET.
+fn get(path: &str, handler: Route) -> Resource {
+    at(path, vec![(Method::GET, handler)])
+}
+
+/// A form or API write.
+fn post(path: &str, handler: Route) -> Resource {
+    at(path, vec![(Method::POST, handler)])
+}
+
+/// A page (GET) with its form (POST) at the same address.
+fn get_post(path: &str, get: Route, post: Route) -> Resource {
+    at(path, vec![(Method::GET, get), (Method::POST, post)])
 }
 
 /// `303 See Other` to `location`: where every successful form post goes next.
@@ -283,6 +333,12 @@ pub fn see_other(location: impl AsRef<str>) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((actix_web::http::header::LOCATION, location.as_ref()))
         .finish()
+}
+
+/// `303 See Other` after a write that changed data (see [`AppState::data_changed`]).
+pub fn changed_see_other(state: &AppState, location: impl AsRef<str>) -> HttpResponse {
+    state.data_changed();
+    see_other(location)
 }
 
 /// Nothing at this address: the error page, or the JSON error under `/api/`.

@@ -7,9 +7,12 @@
 //! The rules:
 //! - Only anonymous GETs of HTML pages answered 200 are kept. A visitor with a session cookie
 //!   (a reviewer, who acts on what the page shows) always gets a fresh page.
-//! - A copy is served for at most `ttl`. A successful write through this server (any non-GET
-//!   answered 2xx or 3xx) drops every copy at once, so what a visitor just did shows on the next
-//!   page. Writes through another server or `claimdb import` show within `ttl`.
+//! - A copy is served for at most `ttl`. A write through this server that changed data drops
+//!   every copy at once (its handler calls `AppState::data_changed` once the write is stored),
+//!   so what a visitor just did shows on the next page. Nothing else does: signing in or out, a
+//!   refused form, a resubmission of text already stored keep the copies (else anyone could
+//!   flush the cache with a self-made POST). Writes through another server or `claimdb import`
+//!   show within `ttl`.
 //! - When a copy expires, one request renders the page again while the others are served the
 //!   expired copy: one render per page per expiry, not one per waiting connection.
 //! - The visitor's CSRF token, the only per-visitor text in an anonymous page, is cut out of the
@@ -135,6 +138,11 @@ impl PageCache {
         !self.ttl.is_zero()
     }
 
+    /// How long a copy is served.
+    pub fn ttl(&self) -> Duration {
+        self.ttl
+    }
+
     fn lock(&self) -> MutexGuard<'_, Inner> {
         match self.inner.lock() {
             Ok(guard) => guard,
@@ -215,7 +223,7 @@ impl PageCache {
 }
 
 /// The reading pages; forms, exports, the API and the static files are not kept.
-fn is_reading_page(path: &str) -> bool {
+pub fn is_reading_page(path: &str) -> bool {
     matches!(path, "/" | "/events" | "/conflicts" | "/search")
         || path.starts_with("/events/")
         || (path.starts_with("/articles/") && path != "/articles/new")
@@ -232,15 +240,11 @@ pub async fn cache_pages(
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
     let cache = &state.page_cache;
-    if req.method() != Method::GET {
-        let res = next.call(req).await?;
-        let status = res.status();
-        if write_went_through(status) {
-            cache.invalidate();
-        }
-        return Ok(res.map_into_boxed_body());
-    }
-    if !cache.enabled() || !is_reading_page(req.path()) || req.cookie(SESSION_COOKIE).is_some() {
+    if req.method() != Method::GET
+        || !cache.enabled()
+        || !is_reading_page(req.path())
+        || req.cookie(SESSION_COOKIE).is_some()
+    {
         return Ok(next.call(req).await?.map_into_boxed_body());
     }
     let token = csrf_token(req.request());
@@ -288,11 +292,6 @@ pub async fn cache_pages(
         None => cache.abandon(&key),
     }
     Ok(ServiceResponse::new(req, res.set_body(BoxBody::new(body))))
-}
-
-/// A write that went through (a redirect after a form, or a 2xx): what pages show may change.
-fn write_went_through(status: StatusCode) -> bool {
-    status.is_success() || status.is_redirection()
 }
 
 #[cfg(test)]

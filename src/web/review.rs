@@ -19,7 +19,7 @@ use super::auth::authorize;
 use super::home::render;
 use super::i18n::Messages;
 use super::page::PageContext;
-use super::{see_other, AppError, AppResult, AppState};
+use super::{changed_see_other, AppError, AppResult, AppState};
 use crate::db::audit::AuditEntry;
 use crate::db::events::{EditError, FactRecord, MemberRecord};
 use crate::db::review::{
@@ -543,7 +543,9 @@ async fn claim_status(
         Ok::<_, AppError>(claim_location(place, status))
     }
     .await;
-    result.map(see_other).unwrap_or_else(|e| e.page(ctx))
+    result
+        .map(|to| changed_see_other(&state, to))
+        .unwrap_or_else(|e| e.page(ctx))
 }
 
 /// `POST /claims/{id}/confirm`.
@@ -623,7 +625,9 @@ pub async fn edit_claim(
         Ok::<_, AppError>(claim_location(place, "corrected"))
     }
     .await;
-    result.map(see_other).unwrap_or_else(|e| e.page(ctx))
+    result
+        .map(|to| changed_see_other(&state, to))
+        .unwrap_or_else(|e| e.page(ctx))
 }
 
 fn version_path(path: &(String, String)) -> AppResult<(i64, i32)> {
@@ -666,7 +670,9 @@ pub async fn add_claim(
         Ok::<_, AppError>(claim_location(place, "claim_added"))
     }
     .await;
-    result.map(see_other).unwrap_or_else(|e| e.page(ctx))
+    result
+        .map(|to| changed_see_other(&state, to))
+        .unwrap_or_else(|e| e.page(ctx))
 }
 
 /// `POST /articles/{id}/versions/{number}/reextract`: re-reads the version with the current
@@ -694,7 +700,9 @@ pub async fn reextract_version(
         ))
     }
     .await;
-    result.map(see_other).unwrap_or_else(|e| e.page(ctx))
+    result
+        .map(|to| changed_see_other(&state, to))
+        .unwrap_or_else(|e| e.page(ctx))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -777,6 +785,7 @@ fn stale_page(ctx: PageContext, stale: &StaleReview, from: &str, yours: &str) ->
 
 /// Redirects back after a stored fact edit; shows the 409 page after a stale one.
 fn fact_answer(
+    state: &AppState,
     ctx: PageContext,
     result: AppResult<FactEdit>,
     from: &str,
@@ -784,7 +793,7 @@ fn fact_answer(
     yours: &str,
 ) -> HttpResponse {
     match result {
-        Ok(Ok(event_id)) => see_other(fact_location(from, fact_id, event_id)),
+        Ok(Ok(event_id)) => changed_see_other(state, fact_location(from, fact_id, event_id)),
         Ok(Err(stale)) => stale_page(ctx, &stale, from, yours),
         Err(e) => e.page(ctx),
     }
@@ -837,7 +846,7 @@ pub async fn set_fact_status(
             .await
     }
     .await;
-    fact_answer(ctx, result, &form.from, id.unwrap_or(0), &form.note)
+    fact_answer(&state, ctx, result, &form.from, id.unwrap_or(0), &form.note)
 }
 
 #[derive(Debug, Deserialize)]
@@ -901,7 +910,14 @@ pub async fn explain_member(
             .await
     }
     .await;
-    fact_answer(ctx, result, &form.from, id.unwrap_or(0), &form.reason)
+    fact_answer(
+        &state,
+        ctx,
+        result,
+        &form.from,
+        id.unwrap_or(0),
+        &form.reason,
+    )
 }
 
 #[cfg(test)]

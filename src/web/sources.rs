@@ -7,10 +7,10 @@ use serde::Deserialize;
 
 use super::articles::parse_id;
 use super::auth::authorize;
+use super::changed_see_other;
 use super::home::{page_number, render, PageQuery, PAGE_SIZE};
 use super::page::PageContext;
 use super::review::edit_error;
-use super::see_other;
 use super::{AppError, AppState};
 use crate::db::sources::{self, SourceRow, GRADES};
 
@@ -151,5 +151,7 @@ pub async fn update_source(
         Ok::<_, AppError>(format!("/sources#source-{id}"))
     }
     .await;
-    result.map(see_other).unwrap_or_else(|e| e.page(ctx))
+    result
+        .map(|to| changed_see_other(&state, to))
+        .unwrap_or_else(|e| e.page(ctx))
 }

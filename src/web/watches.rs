@@ -14,7 +14,7 @@ use super::auth::authorize;
 use super::home::{page_number, render, PageQuery};
 use super::i18n::Messages;
 use super::page::PageContext;
-use super::{see_other, AppError, AppResult, AppState};
+use super::{changed_see_other, AppError, AppResult, AppState};
 use crate::db::watch_pages::{
     self, FetchSummary, WatchCounts, WatchFilter, WatchOrder, WatchSummary,
 };
@@ -377,7 +377,9 @@ pub async fn watch_article(
         Ok::<_, AppError>(format!("/articles/{id}?notice={notice}"))
     }
     .await;
-    result.map(see_other).unwrap_or_else(|e| e.page(ctx))
+    result
+        .map(|to| changed_see_other(&state, to))
+        .unwrap_or_else(|e| e.page(ctx))
 }
 
 #[cfg(test)]

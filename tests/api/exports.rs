@@ -546,3 +546,129 @@ async fn the_export_command_takes_the_same_filters_as_flags() {
     let out = tokio::task::block_in_place(|| claimdb(&["export", "claims", "--status", "open"]));
     assert!(String::from_utf8_lossy(&out.stderr).contains("unreviewed, confirmed"));
 }
+
+/// Columns that hold numbers (or booleans), never text.
+const NUMERIC_COLUMNS: [&str; 18] = [
+    "conflict_id",
+    "event_id",
+    "fact_id",
+    "claim_id",
+    "article_id",
+    "version",
+    "value",
+    "value_max",
+    "low",
+    "best",
+    "high",
+    "open_conflicts",
+    "articles",
+    "preferred",
+    "is_conflict",
+    "part_of",
+    "date_from",
+    "date_to",
+];
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_export_neutralises_text_that_starts_like_a_formula() {
+    let (app, url) = crate::json_api::spawn_app_with_url().await;
+    // Anonymous submissions: an outlet, a title and an attribution that are formulas.
+    let en = post(
+        &app,
+        json!({"text": EN_WADI.replace("local medics said", "@SUM(1+1) said"),
+               "title": "-2+3", "url": "https://levantwire.example/wadi",
+               "outlet": "=1+1", "published": "2024-03-12"}),
+    )
+    .await;
+    post(
+        &app,
+        json!({"text": AR_WADI, "url": "https://arabic.example/wadi", "outlet": "صحيفة الشام",
+               "published": "2024-03-12"}),
+    )
+    .await;
+    {
+        use claimdb::db::schema::events;
+        let mut conn = app.pool.get().unwrap();
+        diesel::update(events::table.find(en.event_id))
+            .set((
+                events::title.eq("=cmd|' /C calc'!A0"),
+                events::title_ar.eq(Some("+cmd")),
+            ))
+            .execute(&mut conn)
+            .unwrap();
+    }
+    let (fact, _) = wadi_conflict(&app, en.event_id);
+    resolve(&app, fact, None, "=HYPERLINK(\"https://evil.example\")");
+
+    let starts_like_a_formula = |cell: &str| cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let claimdb = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_claimdb"))
+            .arg("--database-url")
+            .arg(&url)
+            .args(args)
+            .env("RUST_LOG", "warn")
+            .output()
+            .expect("cannot run claimdb")
+    };
+    for kind in [Kind::Claims, Kind::Conflicts, Kind::Events] {
+        let web = get_csv(&app, &format!("/export/{}", kind.file_name())).await;
+        assert_eq!(web.status, 200);
+        assert!(!web.rows.is_empty(), "{kind:?}");
+        for row in &web.rows {
+            for (name, cell) in web.header.iter().zip(row.iter()) {
+                assert!(
+                    !starts_like_a_formula(cell),
+                    "{kind:?} {name}: {cell:?} would run as a formula"
+                );
+                if NUMERIC_COLUMNS.contains(&name.as_str()) && !cell.is_empty() {
+                    assert!(
+                        !cell.starts_with('\''),
+                        "{kind:?} {name}: a number written as text: {cell:?}"
+                    );
+                }
+            }
+        }
+        assert!(
+            web.column("event_title")
+                .contains(&"'=cmd|' /C calc'!A0".to_string()),
+            "{kind:?}"
+        );
+        // The command line writes the very same bytes.
+        let name = kind.file_name().trim_end_matches(".csv");
+        let out = tokio::task::block_in_place(|| claimdb(&["export", name]));
+        assert!(out.status.success(), "{kind:?}");
+        assert_eq!(out.stdout, web.raw, "{kind:?}");
+    }
+    let claims = get_csv(&app, "/export/claims.csv").await;
+    assert!(claims.column("outlet").contains(&"'=1+1".to_string()));
+    assert!(claims
+        .column("article_title")
+        .contains(&"'-2+3".to_string()));
+    assert!(claims
+        .column("value")
+        .iter()
+        .all(|v| v.parse::<i64>().is_ok()));
+    let conflicts = get_csv(&app, "/export/conflicts.csv").await;
+    let of_fact: Vec<&csv::StringRecord> = conflicts
+        .rows
+        .iter()
+        .filter(|r| r[conflicts.col("conflict_id")] == fact.to_string())
+        .collect();
+    assert!(of_fact.len() >= 2);
+    let at = |r: &csv::StringRecord, name: &str| r[conflicts.col(name)].to_string();
+    for r in of_fact {
+        assert_eq!(
+            at(r, "resolution_note"),
+            "'=HYPERLINK(\"https://evil.example\")"
+        );
+        // The columns the evaluation script compares verbatim are unchanged for ordinary data.
+        assert_eq!(
+            (at(r, "measure"), at(r, "group")),
+            ("killed".into(), "civilians".into())
+        );
+        assert!(at(r, "article_url").starts_with("https://"));
+        let role = at(r, "role");
+        assert!(!role.is_empty() && role.chars().all(|c| c.is_ascii_lowercase() || c == '_'));
+        assert!(at(r, "value").parse::<i64>().is_ok());
+    }
+}

@@ -22,3 +22,4 @@ mod test_site;
 mod wadi;
 mod watch;
 mod watches_page;
+mod web_security;
