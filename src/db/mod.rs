@@ -13,6 +13,7 @@ pub mod lexicon_edit;
 pub mod linking;
 pub mod models;
 pub mod review;
+pub mod pending;
 pub mod schema;
 pub mod search;
 pub mod sources;

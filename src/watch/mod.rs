@@ -16,6 +16,7 @@ use crate::db::ingest::{self, IngestOutcome, IngestStatus};
 use crate::db::watch::{self as queue, FetchOutcome, FetchRecord, NextCheck, Watch};
 use crate::db::DbPool;
 use crate::domain::extract::Extractor;
+use crate::domain::origin::VersionOrigin;
 use crate::domain::submission::{self, AddressSubmission, PageArticle, Submission};
 use crate::fetch::{self, FetchError, Fetched, FetchedPage, Fetcher, Validators};
 
@@ -197,13 +198,16 @@ pub async fn store_fetched(
         }
     };
     let ingested = with_conn(pool, move |conn| {
-        Ok(ingest::ingest_prepared(conn, &prepared, submitted_by)?)
+        let provenance = ingest::Provenance::new(VersionOrigin::Fetched, submitted_by);
+        Ok(ingest::ingest_prepared(conn, &prepared, &provenance)?)
     })
     .await?;
     let outcome = match ingested.status {
         IngestStatus::NewArticle => FetchOutcome::NewArticle,
         IngestStatus::NewVersion => FetchOutcome::NewVersion,
-        IngestStatus::Unchanged | IngestStatus::Duplicate => FetchOutcome::Unchanged,
+        IngestStatus::Unchanged | IngestStatus::Duplicate | IngestStatus::Pending => {
+            FetchOutcome::Unchanged
+        }
     };
     record.article_id = Some(ingested.article_id);
     record.article_version_id = Some(ingested.version_id);

@@ -22,6 +22,7 @@ pub mod i18n;
 pub mod lexicon;
 pub mod page;
 pub mod page_cache;
+pub mod pending;
 pub mod review;
 pub mod search;
 pub mod sources;
@@ -240,6 +241,16 @@ pub fn configure(cfg: &mut web::ServiceConfig, max_body_bytes: usize) {
         web::post().to(lexicon::delete_place),
     )
     .route("/audit", web::get().to(audit::list_audit))
+    // Anonymous text for stored articles, waiting for a reviewer (issue 17).
+    .route("/pending", web::get().to(pending::list_pending))
+    .route(
+        "/pending/{id}/accept",
+        web::post().to(pending::accept_pending),
+    )
+    .route(
+        "/pending/{id}/reject",
+        web::post().to(pending::reject_pending),
+    )
     .route(
         "/export/conflicts.csv",
         web::get().to(exports::conflicts_csv),

@@ -15,6 +15,8 @@ mod home;
 mod json_api;
 mod places;
 mod review;
+mod markup;
+mod origins;
 mod scale_out;
 mod scopes;
 mod search;
