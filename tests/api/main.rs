@@ -3,6 +3,7 @@ mod auth;
 mod bad_input;
 mod comparison;
 mod concurrency;
+mod csrf_tokens;
 mod db_down;
 mod diffs;
 mod events;
