@@ -403,16 +403,16 @@ fn fetch_addresses(
                     extractor.clone(),
                     &address,
                     None,
+                    true,
                     watch_settings,
                 )
                 .await
                 {
                     Err(e) => Err(e.to_string()),
                     Ok(AddressOutcome::Refused(e)) => Err(format!("url: {e}")),
-                    Ok(AddressOutcome::Failed { checked, .. }) => Err(format!(
-                        "url: {} (kept as a watch; retried later)",
-                        checked.error.unwrap_or_default()
-                    )),
+                    Ok(AddressOutcome::Failed { error, .. }) => {
+                        Err(format!("url: {error} (kept as a watch; retried later)"))
+                    }
                     Ok(AddressOutcome::Stored { checked, .. }) => checked
                         .ingest
                         .ok_or_else(|| "the page was stored without its ingest".to_string()),
