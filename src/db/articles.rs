@@ -66,12 +66,12 @@ pub fn find(conn: &mut PgConnection, id: i64) -> QueryResult<(Article, Option<St
         .first(conn)
 }
 
+/// One version as listed: number, date, claim count and origin.
+pub type ListedVersion = (i32, DateTime<Utc>, i64, String);
+
 /// Version numbers, dates, claim counts and origins of an article, oldest first (bodies not
 /// loaded).
-pub fn version_list(
-    conn: &mut PgConnection,
-    article_id: i64,
-) -> QueryResult<Vec<(i32, DateTime<Utc>, i64, String)>> {
+pub fn version_list(conn: &mut PgConnection, article_id: i64) -> QueryResult<Vec<ListedVersion>> {
     let claim_count = claims::table
         .filter(claims::article_version_id.eq(article_versions::id))
         .count()

@@ -145,7 +145,7 @@ fn article_json(
     outlet: Option<&str>,
     version: &ArticleVersion,
     claims: &[Claim],
-    versions: &[(i32, chrono::DateTime<chrono::Utc>, i64, String)],
+    versions: &[articles::ListedVersion],
 ) -> serde_json::Value {
     serde_json::json!({
         "article_id": article.id,
