@@ -403,16 +403,16 @@ fn fetch_addresses(
                     extractor.clone(),
                     &address,
                     None,
+                    true,
                     watch_settings,
                 )
                 .await
                 {
                     Err(e) => Err(e.to_string()),
                     Ok(AddressOutcome::Refused(e)) => Err(format!("url: {e}")),
-                    Ok(AddressOutcome::Failed { checked, .. }) => Err(format!(
-                        "url: {} (kept as a watch; retried later)",
-                        checked.error.unwrap_or_default()
-                    )),
+                    Ok(AddressOutcome::Failed { error, .. }) => {
+                        Err(format!("url: {error} (kept as a watch; retried later)"))
+                    }
                     Ok(AddressOutcome::Stored { checked, .. }) => checked
                         .ingest
                         .ok_or_else(|| "the page was stored without its ingest".to_string()),
@@ -513,7 +513,7 @@ fn store_batch(conn: &mut PgConnection, batch: &mut Vec<Item>) -> Vec<Stored> {
         return done;
     }
     let results: Vec<Result<IngestOutcome, String>> =
-        match ingest::ingest_batch(conn, &prepared, None) {
+        match ingest::ingest_batch(conn, &prepared, &ingest::Provenance::imported()) {
             Ok(outcomes) => outcomes.into_iter().map(Ok).collect(),
             Err(_) => prepared.iter().map(|p| store_one(conn, p)).collect(),
         };
@@ -529,7 +529,8 @@ fn store_batch(conn: &mut PgConnection, batch: &mut Vec<Item>) -> Vec<Stored> {
 
 /// One item in its own transaction, tried again when PostgreSQL broke a deadlock with it.
 fn store_one(conn: &mut PgConnection, prepared: &Prepared) -> Result<IngestOutcome, String> {
-    ingest::ingest_prepared(conn, prepared, None).map_err(|e| e.to_string())
+    ingest::ingest_prepared(conn, prepared, &ingest::Provenance::imported())
+        .map_err(|e| e.to_string())
 }
 
 fn record(
@@ -550,7 +551,8 @@ fn record(
                     summary.new_versions += 1;
                     "new version"
                 }
-                IngestStatus::Unchanged => {
+                // The import is trusted: its text is never held for review.
+                IngestStatus::Unchanged | IngestStatus::Pending => {
                     summary.unchanged += 1;
                     "unchanged"
                 }

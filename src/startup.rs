@@ -20,7 +20,13 @@ pub struct Application {
 impl Application {
     /// Binds `settings.bind` and prepares the server; nothing is served until `run_until_stopped`.
     pub fn build(settings: &AppSettings, pool: DbPool) -> anyhow::Result<Self> {
-        let extractor = crate::db::lexicon_edit::load_lexicons(&mut *pool.get()?)?;
+        let mut conn = pool.get()?;
+        let extractor = crate::db::lexicon_edit::load_lexicons(&mut conn)?;
+        let mut fresh = [0u8; 32];
+        getrandom::fill(&mut fresh)
+            .map_err(|e| anyhow::anyhow!("no random source for the CSRF key: {e}"))?;
+        let csrf_key = crate::db::secrets::get_or_create(&mut conn, "csrf", &fresh)?;
+        drop(conn);
         let listener = TcpListener::bind(&settings.bind)?;
         let bound = listener.local_addr()?;
         let port = bound.port();
@@ -28,7 +34,7 @@ impl Application {
         if settings.public_url.is_none() {
             settings.public_url = Some(crate::config::default_public_url(bound));
         }
-        let state = Data::new(AppState::new(pool, settings.clone(), extractor));
+        let state = Data::new(AppState::new(pool, settings.clone(), extractor, csrf_key));
         let max_body = settings.max_body_bytes;
         let server = HttpServer::new(move || {
             // Innermost first: a response passes these from the top down.

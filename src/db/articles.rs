@@ -66,11 +66,12 @@ pub fn find(conn: &mut PgConnection, id: i64) -> QueryResult<(Article, Option<St
         .first(conn)
 }
 
-/// Version numbers and dates of an article, oldest first (bodies not loaded).
-pub fn version_list(
-    conn: &mut PgConnection,
-    article_id: i64,
-) -> QueryResult<Vec<(i32, DateTime<Utc>, i64)>> {
+/// One version as listed: number, date, claim count and origin.
+pub type ListedVersion = (i32, DateTime<Utc>, i64, String);
+
+/// Version numbers, dates, claim counts and origins of an article, oldest first (bodies not
+/// loaded).
+pub fn version_list(conn: &mut PgConnection, article_id: i64) -> QueryResult<Vec<ListedVersion>> {
     let claim_count = claims::table
         .filter(claims::article_version_id.eq(article_versions::id))
         .count()
@@ -82,6 +83,7 @@ pub fn version_list(
             article_versions::number,
             article_versions::created_at,
             claim_count.assume_not_null(),
+            article_versions::origin,
         ))
         .load(conn)
 }

@@ -28,6 +28,9 @@ pub struct ChangedVersion {
     pub language: String,
     #[diesel(sql_type = Timestamptz)]
     pub created_at: DateTime<Utc>,
+    /// Where the version's text came from (`domain::origin::VersionOrigin`).
+    #[diesel(sql_type = Text)]
+    pub origin: String,
 }
 
 /// The newest versions whose figures differ from the version before, at most `limit`, among
@@ -51,10 +54,10 @@ pub fn changed_versions(
     }
     diesel::sql_query(format!(
         "WITH recent AS ( \
-             SELECT id, article_id, number, created_at FROM article_versions \
+             SELECT id, article_id, number, created_at, origin FROM article_versions \
              WHERE number >= 2 ORDER BY id DESC LIMIT $1) \
          SELECT r.id AS version_id, p.id AS previous_id, r.article_id, r.number, \
-                a.title, a.language, r.created_at \
+                a.title, a.language, r.created_at, r.origin \
          FROM recent r \
          JOIN article_versions p ON p.article_id = r.article_id AND p.number = r.number - 1 \
          JOIN articles a ON a.id = r.article_id \

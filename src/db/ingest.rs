@@ -6,9 +6,10 @@ use serde::Serialize;
 
 use super::linking::{self, VersionToLink};
 use super::models::NewClaim;
-use super::schema::{article_versions, articles, claims, outlets};
+use super::schema::{article_versions, articles, claims, outlets, pending_versions};
 use crate::domain::extract::Extractor;
 use crate::domain::linking::EventSignature;
+use crate::domain::origin::VersionOrigin;
 use crate::domain::pipeline::read_claims;
 use crate::domain::quote::sentence_around;
 use crate::domain::search_text::tsvector;
@@ -27,6 +28,9 @@ pub enum IngestStatus {
     Unchanged,
     /// No url, and this text is already stored as a version of some article: nothing stored.
     Duplicate,
+    /// Anonymous text for a url already stored: kept apart for a reviewer (`pending_versions`),
+    /// not a version.
+    Pending,
 }
 
 impl IngestStatus {
@@ -43,17 +47,55 @@ pub struct StoredClaim {
     pub quote: String,
 }
 
+/// Who brings a text, which decides whether it may revise a stored article.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Provenance {
+    pub origin: VersionOrigin,
+    /// The signed-in submitter, if any.
+    pub submitted_by: Option<i64>,
+    /// A reviewer accepted this text (a pending submission): it may revise whatever its origin.
+    pub accepted: bool,
+}
+
+impl Provenance {
+    pub fn new(origin: VersionOrigin, submitted_by: Option<i64>) -> Self {
+        Provenance {
+            origin,
+            submitted_by,
+            accepted: false,
+        }
+    }
+
+    /// Pasted text: signed in when there is a submitter, else anonymous.
+    pub fn pasted(submitted_by: Option<i64>) -> Self {
+        Provenance::new(VersionOrigin::pasted(submitted_by.is_some()), submitted_by)
+    }
+
+    /// The trusted bulk import.
+    pub fn imported() -> Self {
+        Provenance::new(VersionOrigin::Imported, None)
+    }
+
+    fn may_revise(&self) -> bool {
+        self.accepted || self.origin.may_revise()
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct IngestOutcome {
     pub status: IngestStatus,
     pub article_id: i64,
-    /// The version created, or the stored version the text is identical to.
+    /// The version created, or the stored version the text is identical to (the latest
+    /// version when the text is pending).
     pub version: i32,
     pub version_id: i64,
     /// The event the article is attached to (`None` when nothing was stored).
     pub event_id: Option<i64>,
     /// The claims stored with a new version (empty when nothing was stored).
     pub claims: Vec<StoredClaim>,
+    /// The pending submission the text was kept as (`IngestStatus::Pending`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pending_id: Option<i64>,
 }
 
 /// The database-free part of an ingest — hashing, extraction, the search vector — done
@@ -101,11 +143,11 @@ pub fn prepare(submission: Submission, extractor: &Extractor) -> Prepared {
 pub fn ingest_prepared(
     conn: &mut PgConnection,
     prepared: &Prepared,
-    submitted_by: Option<i64>,
+    provenance: &Provenance,
 ) -> QueryResult<IngestOutcome> {
     let mut attempt = 1;
     loop {
-        match ingest_batch(conn, std::slice::from_ref(prepared), submitted_by) {
+        match ingest_batch(conn, std::slice::from_ref(prepared), provenance) {
             Ok(mut outcomes) => return Ok(outcomes.remove(0)),
             Err(e) if attempt < ATTEMPTS && is_transient(&e) => attempt += 1,
             Err(e) => return Err(e),
@@ -138,12 +180,12 @@ pub fn is_transient(e: &diesel::result::Error) -> bool {
 pub fn ingest_batch(
     conn: &mut PgConnection,
     items: &[Prepared],
-    submitted_by: Option<i64>,
+    provenance: &Provenance,
 ) -> QueryResult<Vec<IngestOutcome>> {
     conn.transaction(|conn| {
         let mut outcomes = Vec::with_capacity(items.len());
         for item in items {
-            outcomes.push(store_version(conn, item, submitted_by)?);
+            outcomes.push(store_version(conn, item, provenance)?);
         }
         let locks: Vec<String> = items
             .iter()
@@ -171,7 +213,7 @@ pub fn ingest_batch(
 fn store_version(
     conn: &mut PgConnection,
     prepared: &Prepared,
-    submitted_by: Option<i64>,
+    provenance: &Provenance,
 ) -> QueryResult<IngestOutcome> {
     let submission = &prepared.submission;
     let hash = &prepared.hash;
@@ -199,6 +241,9 @@ fn store_version(
                         .first::<i64>(conn)?;
                     if let Some((number, version_id)) = version_with_hash(conn, id, hash)? {
                         return Ok(unchanged(IngestStatus::Unchanged, id, number, version_id));
+                    }
+                    if !provenance.may_revise() {
+                        return hold_for_review(conn, id, prepared);
                     }
                     update_article(conn, id, submission, outlet_id)?;
                     (id, IngestStatus::NewVersion)
@@ -238,7 +283,7 @@ fn store_version(
         IngestStatus::NewArticle => 1,
         _ => next_version_number(conn, article_id)?,
     };
-    let version_id = insert_version(conn, article_id, number, prepared, submitted_by)?;
+    let version_id = insert_version(conn, article_id, number, prepared, provenance)?;
     Ok(IngestOutcome {
         status,
         article_id,
@@ -246,7 +291,43 @@ fn store_version(
         version_id,
         event_id: None,
         claims: Vec::new(),
+        pending_id: None,
     })
+}
+
+/// Keeps anonymous text for a stored article apart, for a reviewer: the article and its
+/// versions are untouched. The same text twice is one pending submission.
+fn hold_for_review(
+    conn: &mut PgConnection,
+    article_id: i64,
+    prepared: &Prepared,
+) -> QueryResult<IngestOutcome> {
+    let s = &prepared.submission;
+    let pending_id = diesel::insert_into(pending_versions::table)
+        .values((
+            pending_versions::article_id.eq(article_id),
+            pending_versions::body.eq(&s.text),
+            pending_versions::content_hash.eq(&prepared.hash),
+            pending_versions::title.eq(&s.title),
+            pending_versions::language.eq(&s.lang),
+            pending_versions::outlet.eq(s.outlet.as_deref()),
+            pending_versions::published_at.eq(s.published),
+        ))
+        .on_conflict((pending_versions::article_id, pending_versions::content_hash))
+        .do_update()
+        .set(
+            pending_versions::article_id.eq(diesel::upsert::excluded(pending_versions::article_id)),
+        )
+        .returning(pending_versions::id)
+        .get_result::<i64>(conn)?;
+    let (number, version_id) = article_versions::table
+        .filter(article_versions::article_id.eq(article_id))
+        .order(article_versions::number.desc())
+        .select((article_versions::number, article_versions::id))
+        .first::<(i32, i64)>(conn)?;
+    let mut outcome = unchanged(IngestStatus::Pending, article_id, number, version_id);
+    outcome.pending_id = Some(pending_id);
+    Ok(outcome)
 }
 
 /// Phase two of [`ingest_batch`] for one new version: its event, then its claims.
@@ -289,19 +370,20 @@ fn insert_version(
     article_id: i64,
     number: i32,
     prepared: &Prepared,
-    submitted_by: Option<i64>,
+    provenance: &Provenance,
 ) -> QueryResult<i64> {
     let row: Id = diesel::sql_query(
         "INSERT INTO article_versions \
-         (article_id, number, body, content_hash, submitted_by, search_vector) \
-         VALUES ($1, $2, $3, $4, $5, $6::tsvector) RETURNING id",
+         (article_id, number, body, content_hash, submitted_by, search_vector, origin) \
+         VALUES ($1, $2, $3, $4, $5, $6::tsvector, $7) RETURNING id",
     )
     .bind::<BigInt, _>(article_id)
     .bind::<Integer, _>(number)
     .bind::<Text, _>(&prepared.submission.text)
     .bind::<Text, _>(&prepared.hash)
-    .bind::<Nullable<BigInt>, _>(submitted_by)
+    .bind::<Nullable<BigInt>, _>(provenance.submitted_by)
     .bind::<Text, _>(&prepared.search_vector)
+    .bind::<Text, _>(provenance.origin.as_str())
     .get_result(conn)?;
     Ok(row.id)
 }
@@ -319,6 +401,7 @@ fn unchanged(
         version_id,
         event_id: None,
         claims: Vec::new(),
+        pending_id: None,
     }
 }
 

@@ -31,6 +31,8 @@ pub struct ArticleVersion {
     pub content_hash: String,
     pub created_at: DateTime<Utc>,
     pub submitted_by: Option<i64>,
+    /// Where the text came from (`domain::origin::VersionOrigin`).
+    pub origin: String,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]

@@ -19,6 +19,7 @@ diesel::table! {
         created_at -> Timestamptz,
         submitted_by -> Nullable<Int8>,
         search_vector -> Nullable<Tsvector>,
+        origin -> Text,
     }
 }
 
@@ -144,6 +145,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    login_attempts (key) {
+        key -> Text,
+        attempts -> Int4,
+        window_start -> Timestamptz,
+    }
+}
+
+diesel::table! {
     member_overrides (claim_id) {
         claim_id -> Int8,
         role -> Text,
@@ -164,6 +173,24 @@ diesel::table! {
 }
 
 diesel::table! {
+    pending_versions (id) {
+        id -> Int8,
+        article_id -> Int8,
+        body -> Text,
+        content_hash -> Text,
+        title -> Text,
+        language -> Text,
+        outlet -> Nullable<Text>,
+        published_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        status -> Text,
+        reviewed_by -> Nullable<Int8>,
+        reviewed_at -> Nullable<Timestamptz>,
+        version_id -> Nullable<Int8>,
+    }
+}
+
+diesel::table! {
     place_aliases (id) {
         id -> Int8,
         alias -> Text,
@@ -173,6 +200,14 @@ diesel::table! {
         parent_key -> Nullable<Text>,
         level -> Text,
         capital -> Bool,
+    }
+}
+
+diesel::table! {
+    server_secrets (name) {
+        name -> Text,
+        value -> Bytea,
+        created_at -> Timestamptz,
     }
 }
 
@@ -257,6 +292,9 @@ diesel::joinable!(fetches -> articles (article_id));
 diesel::joinable!(fetches -> watches (watch_id));
 diesel::joinable!(member_overrides -> claims (claim_id));
 diesel::joinable!(member_overrides -> users (user_id));
+diesel::joinable!(pending_versions -> article_versions (version_id));
+diesel::joinable!(pending_versions -> articles (article_id));
+diesel::joinable!(pending_versions -> users (reviewed_by));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(watches -> articles (article_id));
 diesel::joinable!(watches -> users (created_by));
@@ -270,9 +308,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     fact_members,
     facts,
     fetches,
+    login_attempts,
     member_overrides,
     outlets,
+    pending_versions,
     place_aliases,
+    server_secrets,
     sessions,
     sources,
     subject_aliases,

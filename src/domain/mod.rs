@@ -8,6 +8,7 @@ pub use claim::{ExtractedClaim, Measure, Qualifier, UNKNOWN_GROUP};
 pub mod auth;
 pub mod diff;
 pub mod language;
+pub mod origin;
 pub mod pipeline;
 pub mod quote;
 pub mod search_text;

@@ -345,7 +345,8 @@ fn truncate_chars(s: &str, max: usize) -> String {
 }
 
 /// An absolute http(s) address, with its host lower-cased and any `#fragment` dropped (the same
-/// page either way).
+/// page either way). A `user:password@` part is dropped too: addresses are stored and shown
+/// publicly, and claimdb never signs in to a site.
 pub fn normalize_url(input: &str) -> Result<String, String> {
     if input.len() > MAX_URL_BYTES {
         return Err(format!("the address is longer than {MAX_URL_BYTES} bytes"));
@@ -360,7 +361,15 @@ pub fn normalize_url(input: &str) -> Result<String, String> {
         return Err("the address has no host".to_string());
     }
     url.set_fragment(None);
+    strip_userinfo(&mut url);
     Ok(url.to_string())
+}
+
+/// Drops `user:password@` from an address.
+pub fn strip_userinfo(url: &mut url::Url) {
+    // Only fails for addresses that cannot have userinfo at all, which then have none.
+    let _ = url.set_username("");
+    let _ = url.set_password(None);
 }
 
 /// Accepts `YYYY-MM-DD`, `YYYY-MM-DD HH:MM[:SS]`, `YYYY-MM-DDTHH:MM[:SS]` and RFC 3339.
@@ -697,6 +706,11 @@ mod tests {
                 Ok("https://example.com/a/b"),
             ),
             ("  http://example.com  ", Ok("http://example.com/")),
+            (
+                "https://user:secret@example.com/story",
+                Ok("https://example.com/story"),
+            ),
+            ("http://token@example.com/", Ok("http://example.com/")),
             ("javascript:alert(1)", Err(())),
             ("example.com/story", Err(())),
         ];

@@ -50,14 +50,16 @@ pub struct FetchedPage {
     pub html: String,
 }
 
-/// Why a fetch gave no page. The message is shown to users as is.
+/// Why a fetch gave no page. The message is shown to users as is, so it never says what an
+/// address resolves to (that is logged where the refusal is made).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FetchError {
     #[error("not a valid address: {0}")]
     BadUrl(String),
     #[error("only http and https addresses can be fetched")]
     Scheme,
-    #[error("{host} is a loopback, private or link-local address ({address}); not fetched")]
+    /// `address` (what `host` resolves to) is for the log, never for the message.
+    #[error("not a public address; not fetched")]
     PrivateAddress { host: String, address: String },
     #[error("cannot resolve {0}")]
     Dns(String),
@@ -89,7 +91,10 @@ impl FetchError {
 impl From<Refusal> for FetchError {
     fn from(refusal: Refusal) -> Self {
         match refusal {
-            Refusal::Private { host, address } => FetchError::PrivateAddress { host, address },
+            Refusal::Private { host, address } => {
+                tracing::info!(%host, %address, "fetch refused: a loopback, private or link-local address");
+                FetchError::PrivateAddress { host, address }
+            }
             Refusal::Unresolvable(host) => FetchError::Dns(host),
         }
     }
@@ -232,8 +237,10 @@ impl Fetcher {
             raw.extend_from_slice(&chunk);
         }
         let (html, encoding) = decode::decode(content_type.as_deref(), &raw);
+        let mut final_url = url;
+        crate::domain::submission::strip_userinfo(&mut final_url);
         Ok(FetchedPage {
-            final_url: url.to_string(),
+            final_url: final_url.to_string(),
             status: response.status().as_u16(),
             etag,
             last_modified,

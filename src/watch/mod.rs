@@ -16,6 +16,7 @@ use crate::db::ingest::{self, IngestOutcome, IngestStatus};
 use crate::db::watch::{self as queue, FetchOutcome, FetchRecord, NextCheck, Watch};
 use crate::db::DbPool;
 use crate::domain::extract::Extractor;
+use crate::domain::origin::VersionOrigin;
 use crate::domain::submission::{self, AddressSubmission, PageArticle, Submission};
 use crate::fetch::{self, FetchError, Fetched, FetchedPage, Fetcher, Validators};
 
@@ -197,13 +198,16 @@ pub async fn store_fetched(
         }
     };
     let ingested = with_conn(pool, move |conn| {
-        Ok(ingest::ingest_prepared(conn, &prepared, submitted_by)?)
+        let provenance = ingest::Provenance::new(VersionOrigin::Fetched, submitted_by);
+        Ok(ingest::ingest_prepared(conn, &prepared, &provenance)?)
     })
     .await?;
     let outcome = match ingested.status {
         IngestStatus::NewArticle => FetchOutcome::NewArticle,
         IngestStatus::NewVersion => FetchOutcome::NewVersion,
-        IngestStatus::Unchanged | IngestStatus::Duplicate => FetchOutcome::Unchanged,
+        IngestStatus::Unchanged | IngestStatus::Duplicate | IngestStatus::Pending => {
+            FetchOutcome::Unchanged
+        }
     };
     record.article_id = Some(ingested.article_id);
     record.article_version_id = Some(ingested.version_id);
@@ -290,28 +294,38 @@ async fn finish(
 pub enum AddressOutcome {
     /// The page's article is stored (or was already): `checked.ingest` says how.
     Stored { watch: Watch, checked: Checked },
-    /// The page could not be fetched or read; the address is kept as a watch and retried.
-    Failed { watch: Watch, checked: Checked },
+    /// The page could not be fetched or read. The address is kept as a watch and retried only
+    /// when a trusted submitter (signed in, or the import) asked; else nothing is kept.
+    Failed { watch: Option<Watch>, error: String },
     /// The address may not be fetched at all (not http(s), a private address): nothing kept.
     Refused(FetchError),
 }
 
 /// Fetches a submitted address now and stores its article through the ingest path, watching
-/// the address from then on (active, on the backing-off schedule). A page that cannot be had
-/// is kept as a watch without an article and retried later; an address that may never be
-/// fetched is refused and not kept.
+/// the address from then on (active, on the backing-off schedule). An address that may never
+/// be fetched is refused and not kept. A page that cannot be had or read is kept as a watch
+/// without an article and retried later when `keep_failures` (a signed-in user or the import
+/// asked); an anonymous submission gets a watch only once its fetch yields an article, so
+/// anyone cannot make the server retry any address for weeks.
 pub async fn submit_address(
     pool: &DbPool,
     fetcher: &Fetcher,
     extractor: Arc<Extractor>,
     address: &AddressSubmission,
     submitted_by: Option<i64>,
+    keep_failures: bool,
     settings: &WatchSettings,
 ) -> Result<AddressOutcome, WatchError> {
     let fetched = fetcher.fetch(&address.url, &Validators::default()).await;
     if let Err(e) = &fetched {
         if e.is_permanent() {
             return Ok(AddressOutcome::Refused(e.clone()));
+        }
+    }
+    if !keep_failures {
+        if let Some(error) = why_no_article(&fetched, address, settings.max_text_bytes).await? {
+            tracing::info!(url = %address.url, %error, "an anonymous fetch gave no article; not watched");
+            return Ok(AddressOutcome::Failed { watch: None, error });
         }
     }
     let (url, outlet, published) = (
@@ -344,10 +358,32 @@ pub async fn submit_address(
     .await?;
     let watch = refreshed(pool, watch.id).await?;
     Ok(if checked.outcome == FetchOutcome::Failed {
-        AddressOutcome::Failed { watch, checked }
+        AddressOutcome::Failed {
+            watch: Some(watch),
+            error: checked.error.unwrap_or_default(),
+        }
     } else {
         AddressOutcome::Stored { watch, checked }
     })
+}
+
+/// Why a first fetch gives no article (`None` when it gives one), as `store_fetched` would
+/// record it.
+async fn why_no_article(
+    fetched: &Result<Fetched, FetchError>,
+    address: &AddressSubmission,
+    max_text_bytes: usize,
+) -> Result<Option<String>, WatchError> {
+    match fetched {
+        Err(e) => Ok(Some(e.to_string())),
+        Ok(Fetched::NotModified) => Ok(Some(
+            "the site answered 304 Not Modified to a plain request".into(),
+        )),
+        Ok(Fetched::Page(page)) => {
+            let (page, given) = (page.clone(), address.clone());
+            blocking(move || read_page(&page, &given, max_text_bytes).err()).await
+        }
+    }
 }
 
 async fn refreshed(pool: &DbPool, id: i64) -> Result<Watch, WatchError> {

@@ -10,7 +10,7 @@ use super::auth::current_user;
 use super::hardening::JsonObject;
 use super::{ApiError, AppError, AppState};
 use crate::db::articles;
-use crate::db::ingest::IngestOutcome;
+use crate::db::ingest::{IngestOutcome, IngestStatus, Provenance};
 use crate::db::models::{Article, ArticleVersion, Claim};
 use crate::domain::submission::{self, FieldError, RawSubmission};
 
@@ -98,7 +98,7 @@ pub async fn create_article(
         }
     };
     let user = current_user(&req).map(|u| u.id);
-    let outcome = ingest_submission(&state, valid, user).await?;
+    let outcome = ingest_submission(&state, valid, Provenance::pasted(user)).await?;
     let (status, answer) = stored_answer(&outcome);
     Ok(HttpResponse::build(status).json(answer))
 }
@@ -119,16 +119,24 @@ pub(super) fn invalid_submission(status: StatusCode, errors: &[FieldError]) -> H
 pub(super) fn stored_answer(outcome: &IngestOutcome) -> (StatusCode, serde_json::Value) {
     let status = if outcome.status.created() {
         StatusCode::CREATED
+    } else if outcome.status == IngestStatus::Pending {
+        StatusCode::ACCEPTED
     } else {
         StatusCode::OK
     };
-    let answer = serde_json::json!({
+    let mut answer = serde_json::json!({
         "article_id": outcome.article_id,
         "version": outcome.version,
         "created": outcome.status.created(),
         "status": outcome.status,
         "claims": outcome.claims,
     });
+    if let Some(pending) = outcome.pending_id {
+        answer["pending_id"] = pending.into();
+        answer["message"] = "the article is already stored: anonymous text is kept for a \
+                             reviewer and does not change it until accepted"
+            .into();
+    }
     (status, answer)
 }
 
@@ -137,7 +145,7 @@ fn article_json(
     outlet: Option<&str>,
     version: &ArticleVersion,
     claims: &[Claim],
-    versions: &[(i32, chrono::DateTime<chrono::Utc>, i64)],
+    versions: &[articles::ListedVersion],
 ) -> serde_json::Value {
     serde_json::json!({
         "article_id": article.id,
@@ -150,9 +158,10 @@ fn article_json(
         "version": version.number,
         "text": version.body,
         "created_at": version.created_at,
+        "origin": version.origin,
         "claims": claims.iter().map(claim_json).collect::<Vec<_>>(),
-        "versions": versions.iter().map(|(n, at, count)| serde_json::json!({
-            "version": n, "created_at": at, "claims": count,
+        "versions": versions.iter().map(|(n, at, count, origin)| serde_json::json!({
+            "version": n, "created_at": at, "claims": count, "origin": origin,
         })).collect::<Vec<_>>(),
     })
 }

@@ -10,13 +10,14 @@ use super::home::render;
 use super::page::PageContext;
 use super::{see_other, AppError, AppResult, AppState};
 use crate::db::articles;
-use crate::db::ingest::{self, IngestOutcome, IngestStatus};
+use crate::db::ingest::{self, IngestOutcome, IngestStatus, Provenance};
 use crate::db::models::{extracted_claims, Article, Claim};
 use crate::domain::diff::{
     describe_change, diff_claims, diff_versions, figure_text, ClaimChange, DiffLine, SegmentKind,
     VersionDiff,
 };
 use crate::domain::language::is_rtl;
+use crate::domain::origin::VersionOrigin;
 use crate::domain::submission::{self, FieldError, RawSubmission};
 use crate::domain::ExtractedClaim;
 
@@ -112,7 +113,8 @@ pub async fn create_article(
     }
     match submission::validate(&raw, max_bytes) {
         Ok(valid) => {
-            match ingest_submission(&state, valid, ctx.user.as_ref().map(|u| u.id)).await {
+            let provenance = Provenance::pasted(ctx.user.as_ref().map(|u| u.id));
+            match ingest_submission(&state, valid, provenance).await {
                 Ok(outcome) => see_other(article_location(&outcome)),
                 Err(e) => e.page(ctx),
             }
@@ -167,14 +169,14 @@ pub fn may_submit(req: &HttpRequest, state: &AppState) -> AppResult<()> {
 pub async fn ingest_submission(
     state: &AppState,
     valid: submission::Submission,
-    submitted_by: Option<i64>,
+    provenance: Provenance,
 ) -> AppResult<IngestOutcome> {
     let extractor = state.extractor();
     // Extraction and indexing need no connection: done first, on the blocking pool, so a burst of
     // large submissions does not hold (and exhaust) the database pool while it reads them.
     let prepared = actix_web::web::block(move || ingest::prepare(valid, &extractor)).await?;
     let outcome = state
-        .with_conn(move |conn| Ok(ingest::ingest_prepared(conn, &prepared, submitted_by)?))
+        .with_conn(move |conn| Ok(ingest::ingest_prepared(conn, &prepared, &provenance)?))
         .await?;
     if outcome.status.created() {
         state.data_changed();
@@ -188,6 +190,7 @@ pub fn article_location(outcome: &IngestOutcome) -> String {
         IngestStatus::NewVersion => "new_version",
         IngestStatus::Unchanged => "unchanged",
         IngestStatus::Duplicate => "duplicate",
+        IngestStatus::Pending => "pending",
     };
     format!(
         "/articles/{}?version={}&notice={notice}",
@@ -211,6 +214,13 @@ pub struct VersionRow {
     pub number: i32,
     pub created: String,
     pub claims: i64,
+    /// `version.origin_*` message key.
+    pub origin: String,
+}
+
+/// The message key naming a stored version origin.
+pub fn origin_key(origin: &str) -> String {
+    format!("version.origin_{}", VersionOrigin::parse(origin).as_str())
 }
 
 #[derive(Template)]
@@ -253,7 +263,13 @@ impl ArticlePage {
             .filter(|n| {
                 matches!(
                     *n,
-                    "created" | "new_version" | "unchanged" | "duplicate" | "watched" | "unwatched"
+                    "created"
+                        | "new_version"
+                        | "unchanged"
+                        | "duplicate"
+                        | "pending"
+                        | "watched"
+                        | "unwatched"
                 )
             })
             .map(|n| match n {
@@ -262,6 +278,7 @@ impl ArticlePage {
                 "unwatched" => self.ctx.t.get("watches.notice_unwatched"),
                 "new_version" => self.ctx.t.get("article.notice_new_version"),
                 "unchanged" => self.ctx.t.get("article.notice_unchanged"),
+                "pending" => self.ctx.t.get("article.notice_pending"),
                 _ => self.ctx.t.get("article.notice_duplicate"),
             })
     }
@@ -387,10 +404,11 @@ pub async fn show_article(
             claims,
             versions: versions
                 .into_iter()
-                .map(|(number, created, claims)| VersionRow {
+                .map(|(number, created, claims, origin)| VersionRow {
                     number,
                     created: created.format("%Y-%m-%d %H:%M").to_string(),
                     claims,
+                    origin: origin_key(&origin),
                 })
                 .collect(),
             notice: query.notice.clone(),
@@ -422,6 +440,9 @@ pub struct DiffPage {
     pub from: i32,
     pub to: i32,
     pub latest: i32,
+    /// `version.origin_*` keys of the two versions.
+    pub from_origin: String,
+    pub to_origin: String,
     pub diff: VersionDiff,
     pub old_text: String,
     pub new_text: String,
@@ -506,6 +527,8 @@ pub async fn diff_article(
             from: old.number,
             to: new.number,
             latest,
+            from_origin: origin_key(&old.origin),
+            to_origin: origin_key(&new.origin),
             old_text: old.body,
             new_text: new.body,
             claim_changes,

@@ -5,7 +5,6 @@
 //! `require_admin` and `check_csrf`, so each rule lives here once.
 
 use std::net::IpAddr;
-use std::time::Instant;
 
 use actix_web::body::MessageBody;
 use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
@@ -19,8 +18,8 @@ use serde::Deserialize;
 use super::home::render;
 use super::page::PageContext;
 use super::{AppError, AppResult, AppState};
-use crate::db::{audit, users};
-use crate::domain::auth::{constant_time_eq, new_token, verify_password};
+use crate::db::{audit, login_attempts, users};
+use crate::domain::auth::{constant_time_eq, new_token, verify_password, LoginKeys, LOGIN_LIMITS};
 
 /// A real hash to verify against when the user name is unknown.
 static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
@@ -46,37 +45,50 @@ impl SessionUser {
     }
 }
 
-/// The token forms must carry (double-submit: it is also in the visitor's cookie).
+/// The token forms must carry (double-submit: it is also in the visitor's cookie). Always one
+/// the servers issued and signed (`domain::auth::issue_csrf_token`).
 #[derive(Debug, Clone)]
 pub struct CsrfToken(pub String);
 
-/// Loads the session's user and makes sure the visitor has a CSRF cookie.
+/// Set when the visitor's CSRF cookie carries a token the servers signed: only then can a form
+/// pass [`check_csrf`].
+#[derive(Debug, Clone)]
+struct VerifiedCsrf(String);
+
+/// Loads the session's user and makes sure the visitor has a CSRF cookie the servers signed
+/// (any other value is replaced by a fresh token).
 pub async fn session_layer(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
+        return Err(actix_web::error::ErrorInternalServerError(
+            "the application state is missing",
+        ));
+    };
     if let Some(token) = req.cookie(SESSION_COOKIE).map(|c| c.value().to_string()) {
-        if let Some(state) = req.app_data::<web::Data<AppState>>().cloned() {
-            let user = state
-                .with_conn(move |conn| Ok(users::session_user(conn, &token)?))
-                .await
-                .ok()
-                .flatten();
-            if let Some(user) = user {
-                req.extensions_mut().insert(SessionUser {
-                    id: user.id,
-                    username: user.username,
-                    role: user.role,
-                });
-            }
+        let user = state
+            .with_conn(move |conn| Ok(users::session_user(conn, &token)?))
+            .await
+            .ok()
+            .flatten();
+        if let Some(user) = user {
+            req.extensions_mut().insert(SessionUser {
+                id: user.id,
+                username: user.username,
+                role: user.role,
+            });
         }
     }
     let existing = req
         .cookie(CSRF_COOKIE)
         .map(|c| c.value().to_string())
-        .filter(|v| v.len() == 64);
+        .filter(|v| state.csrf_token_is_ours(v));
     let secure = req.connection_info().scheme() == "https";
-    let fresh = existing.is_none().then(new_token);
+    let fresh = existing.is_none().then(|| state.issue_csrf_token());
+    if let Some(token) = &existing {
+        req.extensions_mut().insert(VerifiedCsrf(token.clone()));
+    }
     req.extensions_mut()
         .insert(CsrfToken(existing.or(fresh.clone()).unwrap_or_default()));
     let mut res = next.call(req).await?;
@@ -122,12 +134,12 @@ pub fn csrf_token(req: &HttpRequest) -> String {
         .unwrap_or_default()
 }
 
-/// A state-changing form must repeat the visitor's CSRF cookie; otherwise 403, nothing changed.
+/// A state-changing form must repeat the visitor's CSRF cookie, which must hold a token the
+/// servers signed; otherwise 403, nothing changed.
 pub fn check_csrf(req: &HttpRequest, submitted: &str) -> AppResult<()> {
-    match req.cookie(CSRF_COOKIE) {
-        Some(cookie) if !submitted.is_empty() && constant_time_eq(cookie.value(), submitted) => {
-            Ok(())
-        }
+    let verified = req.extensions().get::<VerifiedCsrf>().map(|t| t.0.clone());
+    match verified {
+        Some(cookie) if !submitted.is_empty() && constant_time_eq(&cookie, submitted) => Ok(()),
         _ => Err(AppError::Forbidden(
             "the form's security token is missing or out of date; reload the page and try again"
                 .into(),
@@ -217,18 +229,9 @@ pub async fn login(
     // Checked before anything is written: a bad `next` is `/`, never a failing redirect.
     let next = safe_next(Some(&form.next));
     let username = form.username.trim().to_string();
-    let keys = [
-        format!("user:{}", username.to_lowercase()),
-        format!(
-            "ip:{}",
-            client_ip(&req).map(|ip| ip.to_string()).unwrap_or_default()
-        ),
-    ];
-    let now = Instant::now();
-    let allowed = {
-        let mut limiter = state.login_limiter();
-        keys.iter().all(|k| limiter.allowed(k, now))
-    };
+    let address = client_ip(&req).map(|ip| ip.to_string()).unwrap_or_default();
+    let keys = LoginKeys::new(&username, &address);
+    let limits = LOGIN_LIMITS;
     let fail = |status: u16, key: &str| {
         let page = LoginPage {
             ctx: ctx.clone(),
@@ -246,8 +249,31 @@ pub async fn login(
             Err(e) => AppError::from(e).page(ctx.clone()),
         }
     };
-    if !allowed {
-        return fail(429, "login.rate_limited");
+    // The attempt is counted before the password is verified (one statement per step), so
+    // concurrent attempts cannot all pass the check first; the counters are shared by servers.
+    let counted = keys.clone();
+    let reserved = state
+        .with_conn(move |conn| {
+            let counts =
+                login_attempts::reserve(conn, &[&counted.pair, &counted.address], limits.window)?;
+            if !limits.allows(counts[0], counts[1]) {
+                return Ok(None);
+            }
+            let account = login_attempts::reserve(conn, &[&counted.account], limits.window)?;
+            Ok(Some(limits.account_delay(account[0])))
+        })
+        .await;
+    match reserved {
+        Ok(Some(delay)) => {
+            if !delay.is_zero() {
+                actix_web::rt::time::sleep(delay).await;
+            }
+        }
+        Ok(None) => {
+            tracing::info!(user = %username, %address, "sign-in refused: too many attempts");
+            return fail(429, "login.rate_limited");
+        }
+        Err(e) => return e.page(ctx),
     }
     let lookup = username.clone();
     let password = form.password.clone();
@@ -265,16 +291,21 @@ pub async fn login(
         .await;
     let user = match verified {
         Ok(Some(user)) => user,
-        Ok(None) => {
-            let mut limiter = state.login_limiter();
-            for k in &keys {
-                limiter.record_failure(k, now);
-            }
-            return fail(401, "login.failed");
-        }
+        // The attempt stays counted.
+        Ok(None) => return fail(401, "login.failed"),
         Err(e) => return e.page(ctx),
     };
-    state.login_limiter().clear(&keys[0]);
+    let settled = state
+        .with_conn(move |conn| {
+            login_attempts::clear(conn, &keys.pair, limits.window)?;
+            login_attempts::refund(conn, &keys.address)?;
+            login_attempts::refund(conn, &keys.account)?;
+            Ok(())
+        })
+        .await;
+    if let Err(e) = settled {
+        return e.page(ctx);
+    }
     // A new session id at every sign-in (never reuse one from before).
     let old = req.cookie(SESSION_COOKIE).map(|c| c.value().to_string());
     let token = new_token();
@@ -305,7 +336,7 @@ pub async fn login(
     HttpResponse::SeeOther()
         .insert_header((header::LOCATION, next))
         .cookie(session_cookie(token, secure))
-        .cookie(csrf_cookie(new_token(), secure))
+        .cookie(csrf_cookie(state.issue_csrf_token(), secure))
         .finish()
 }
 

@@ -31,6 +31,9 @@ pub async fn submit_by_address(
         state.extractor(),
         address,
         submitted_by,
+        // A signed-in user's address is kept and retried when it fails; an anonymous one only
+        // once it gives an article.
+        submitted_by.is_some(),
         &settings,
     )
     .await
@@ -48,14 +51,20 @@ pub async fn submit_by_address(
     })
 }
 
-/// The refusal of an address that may never be fetched, next to the url field.
+/// The refusal of an address that may never be fetched, next to the url field. Its message
+/// never says what a name resolves to (`FetchError::PrivateAddress` keeps that for the log).
 fn refused_field(e: &crate::fetch::FetchError) -> FieldError {
     FieldError::new(Field::Url, "fetch.refused", e.to_string())
 }
 
 /// A page that could not be had now, next to the url field.
-fn failed_field(reason: &str) -> FieldError {
-    FieldError::new(Field::Url, "fetch.failed", reason)
+fn failed_field(reason: &str, kept: bool) -> FieldError {
+    let code = if kept {
+        "fetch.failed"
+    } else {
+        "fetch.failed_not_kept"
+    };
+    FieldError::new(Field::Url, code, reason)
 }
 
 /// `POST /articles` with an address and no text: the article's page on success, else the form
@@ -80,9 +89,8 @@ pub async fn create_article_by_address(
             let errors = vec![refused_field(&e)];
             form_with_errors(ctx, state, form, errors, StatusCode::UNPROCESSABLE_ENTITY).await
         }
-        Ok(AddressOutcome::Failed { checked, .. }) => {
-            let reason = checked.error.unwrap_or_default();
-            let errors = vec![failed_field(&reason)];
+        Ok(AddressOutcome::Failed { watch, error }) => {
+            let errors = vec![failed_field(&error, watch.is_some())];
             form_with_errors(ctx, state, form, errors, StatusCode::BAD_GATEWAY).await
         }
         Ok(AddressOutcome::Stored { checked, .. }) => match &checked.ingest {
@@ -118,17 +126,17 @@ pub async fn create_article_json_by_address(
                 &[refused_field(&e)],
             ))
         }
-        AddressOutcome::Failed { watch, checked } => {
+        AddressOutcome::Failed { watch, error } => {
             let status = StatusCode::BAD_GATEWAY;
-            let reason = checked.error.unwrap_or_default();
+            let reason = error;
             return Ok(HttpResponse::build(status).json(serde_json::json!({
                 "error": {
                     "status": status.as_u16(),
                     "message": format!("the page could not be fetched: {reason}"),
                     "reason": reason,
-                    "fields": [failed_field(&reason)],
+                    "fields": [failed_field(&reason, watch.is_some())],
                 },
-                "watch": watch_json(&watch),
+                "watch": watch.as_ref().map(watch_json),
             })));
         }
         AddressOutcome::Stored { watch, checked } => (watch, checked),

@@ -97,7 +97,11 @@ pub fn version_entry(
         title: t
             .get("feed.version_title")
             .replace("{title}", &version.title)
-            .replace("{number}", &version.number.to_string()),
+            .replace("{number}", &version.number.to_string())
+            .replace(
+                "{origin}",
+                t.get(&super::articles::origin_key(&version.origin)),
+            ),
         path: format!(
             "/articles/{}/diff?from={}&to={}",
             version.article_id,
@@ -326,6 +330,7 @@ mod tests {
             title: "Kafr Nabl".into(),
             language: "en".into(),
             created_at: at(5),
+            origin: "fetched".into(),
         }
     }
 
@@ -342,7 +347,10 @@ mod tests {
         assert_eq!(entry.lines, ["killed · civilians · White Helmets: 15 → 19"]);
         assert_eq!(entry.id, "tag:claimdb,2026:version/8");
         assert_eq!(entry.path, "/articles/3/diff?from=1&to=2");
-        assert_eq!(entry.title, "Figures changed: Kafr Nabl (version 2)");
+        assert_eq!(
+            entry.title,
+            "Figures changed: Kafr Nabl (version 2, fetched from the outlet)"
+        );
     }
 
     #[test]

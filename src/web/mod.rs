@@ -22,6 +22,7 @@ pub mod i18n;
 pub mod lexicon;
 pub mod page;
 pub mod page_cache;
+pub mod pending;
 pub mod redirect;
 pub mod review;
 pub mod search;
@@ -37,7 +38,6 @@ use actix_web::{web, HttpRequest, HttpResponse, Resource, Route};
 
 use crate::config::AppSettings;
 use crate::db::{DbConn, DbPool};
-use crate::domain::auth::LoginLimiter;
 use crate::domain::extract::Extractor;
 pub use error::{ApiError, AppError, AppResult};
 use page_cache::PageCache;
@@ -48,7 +48,6 @@ pub struct AppState {
     pub settings: AppSettings,
     /// Rebuilt when a reviewer edits the subject lexicon.
     extractor: RwLock<Arc<Extractor>>,
-    login_limiter: Mutex<LoginLimiter>,
     /// Set when a connection could not be had and the pool held none at all: the database is
     /// down, and requests wait only [`WAIT_WHILE_DOWN`] for a connection until one succeeds.
     db_down: Arc<AtomicBool>,
@@ -56,6 +55,9 @@ pub struct AppState {
     pub page_cache: PageCache,
     /// Fetches pages submitted by address; built on first use (see [`AppState::fetcher`]).
     fetcher: Mutex<Option<Arc<crate::fetch::Fetcher>>>,
+    /// Signs the CSRF tokens this server issues (shared with the other servers through the
+    /// database: `db::secrets`).
+    csrf_key: Vec<u8>,
 }
 
 /// How long a request waits for a connection while the database is known to be down (the pool
@@ -88,11 +90,16 @@ fn checkout(pool: &DbPool, down: &AtomicBool) -> Result<DbConn, diesel::r2d2::Po
 }
 
 impl AppState {
-    pub fn new(pool: DbPool, settings: AppSettings, extractor: Extractor) -> Self {
+    pub fn new(
+        pool: DbPool,
+        settings: AppSettings,
+        extractor: Extractor,
+        csrf_key: Vec<u8>,
+    ) -> Self {
         AppState {
+            csrf_key,
             pool,
             extractor: RwLock::new(Arc::new(extractor)),
-            login_limiter: Mutex::new(LoginLimiter::default()),
             db_down: Arc::new(AtomicBool::new(false)),
             page_cache: PageCache::new(settings.page_cache_ttl),
             fetcher: Mutex::new(None),
@@ -100,12 +107,14 @@ impl AppState {
         }
     }
 
-    /// Failed sign-ins per account and address.
-    pub fn login_limiter(&self) -> std::sync::MutexGuard<'_, LoginLimiter> {
-        match self.login_limiter.lock() {
-            Ok(guard) => guard,
-            Err(poisoned) => poisoned.into_inner(),
-        }
+    /// A new CSRF token, signed with the servers' key.
+    pub fn issue_csrf_token(&self) -> String {
+        crate::domain::auth::issue_csrf_token(&self.csrf_key)
+    }
+
+    /// Whether `token` is one the servers issued.
+    pub fn csrf_token_is_ours(&self, token: &str) -> bool {
+        crate::domain::auth::csrf_token_is_ours(&self.csrf_key, token)
     }
 
     /// The current extractor (cheap to clone; the lexicon may be swapped underneath).
@@ -251,6 +260,16 @@ pub fn configure(cfg: &mut web::ServiceConfig, max_body_bytes: usize) {
         web::to(lexicon::delete_place),
     ))
     .service(get("/audit", web::to(audit::list_audit)))
+    // Anonymous text for stored articles, waiting for a reviewer (issue 17).
+    .service(get("/pending", web::to(pending::list_pending)))
+    .service(post(
+        "/pending/{id}/accept",
+        web::to(pending::accept_pending),
+    ))
+    .service(post(
+        "/pending/{id}/reject",
+        web::to(pending::reject_pending),
+    ))
     .service(get(
         "/export/conflicts.csv",
         web::to(exports::conflicts_csv),

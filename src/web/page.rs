@@ -13,8 +13,22 @@ pub struct PageContext {
     pub path: String,
     pub user: Option<SessionUser>,
     /// Repeated in every state-changing form.
-    pub csrf: String,
+    pub csrf: FormToken,
 }
+
+/// The CSRF token as forms write it: unescaped, for it is either a token the servers signed
+/// (hex digits) or the page cache's slot (`page_cache::TOKEN_SLOT`), which must reach the page
+/// as it is.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FormToken(pub String);
+
+impl std::fmt::Display for FormToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl askama::filters::HtmlSafe for FormToken {}
 
 impl PageContext {
     pub fn new(lang: Lang, path: &str) -> Self {
@@ -23,14 +37,14 @@ impl PageContext {
             t: lang.messages(),
             path: path.to_string(),
             user: None,
-            csrf: String::new(),
+            csrf: FormToken::default(),
         }
     }
 
     pub fn from_request(req: &HttpRequest) -> Self {
         PageContext {
             user: current_user(req),
-            csrf: csrf_token(req),
+            csrf: FormToken(csrf_token(req)),
             ..PageContext::new(UiLang::of(req), req.path())
         }
     }

@@ -15,8 +15,10 @@
 //!   show within `ttl`.
 //! - When a copy expires, one request renders the page again while the others are served the
 //!   expired copy: one render per page per expiry, not one per waiting connection.
-//! - The visitor's CSRF token, the only per-visitor text in an anonymous page, is cut out of the
-//!   stored copy and each visitor's own put back.
+//! - The visitor's CSRF token, the only per-visitor text in an anonymous page, is never in a
+//!   stored copy: a page rendered for the cache has [`TOKEN_SLOT`] where the token goes, and each
+//!   visitor's own token is put at those places (and nowhere else: the page is not searched for
+//!   any visitor's value).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -28,11 +30,16 @@ use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::web::{self, Bytes, BytesMut};
-use actix_web::HttpResponse;
+use actix_web::{HttpMessage, HttpResponse};
 
-use super::auth::{csrf_token, SESSION_COOKIE};
+use super::auth::{csrf_token, CsrfToken, SESSION_COOKIE};
 use super::i18n::UiLang;
 use super::AppState;
+
+/// What a page rendered for the cache has where the visitor's CSRF token goes. Forms write the
+/// token unescaped (`page::FormToken`); every text from data is escaped, so a `<` never comes
+/// from data and no page text can spell this.
+pub const TOKEN_SLOT: &str = "<claimdb-csrf-token>";
 
 /// Copies larger than this are not kept (an event page with thousands of claims).
 const MAX_PAGE_BYTES: usize = 4 * 1024 * 1024;
@@ -63,7 +70,7 @@ struct Entry {
     page: Arc<Page>,
 }
 
-/// A stored page: the handler's headers and the body cut where the CSRF token was.
+/// A stored page: the handler's headers and the body cut at each [`TOKEN_SLOT`].
 #[derive(Debug)]
 pub struct Page {
     headers: Vec<(HeaderName, HeaderValue)>,
@@ -80,20 +87,15 @@ pub enum Lookup {
 }
 
 impl Page {
-    /// Cuts `body` at every occurrence of `token`; `None` when the body is not UTF-8 text.
-    pub fn cut(headers: Vec<(HeaderName, HeaderValue)>, body: &Bytes, token: &str) -> Option<Page> {
+    /// Cuts `body` at every [`TOKEN_SLOT`]; `None` when the body is not UTF-8 text.
+    pub fn cut(headers: Vec<(HeaderName, HeaderValue)>, body: &Bytes) -> Option<Page> {
         let text = std::str::from_utf8(body).ok()?;
-        let pieces: Vec<Bytes> = if token.is_empty() {
-            vec![body.clone()]
-        } else {
-            let mut at = 0;
-            let mut pieces = Vec::new();
-            for piece in text.split(token) {
-                pieces.push(body.slice(at..at + piece.len()));
-                at += piece.len() + token.len();
-            }
-            pieces
-        };
+        let mut at = 0;
+        let mut pieces = Vec::new();
+        for piece in text.split(TOKEN_SLOT) {
+            pieces.push(body.slice(at..at + piece.len()));
+            at += piece.len() + TOKEN_SLOT.len();
+        }
         Some(Page {
             headers,
             size: pieces.iter().map(Bytes::len).sum(),
@@ -101,7 +103,7 @@ impl Page {
         })
     }
 
-    /// The body with `token` where the stored visitor's was.
+    /// The body with `token` at each slot.
     pub fn body_for(&self, token: &str) -> Bytes {
         if self.pieces.len() == 1 {
             return self.pieces[0].clone();
@@ -261,6 +263,9 @@ pub async fn cache_pages(
         }
         Lookup::Render(generation) => generation,
     };
+    // Rendered with the slot where the token goes, for any visitor.
+    req.extensions_mut()
+        .insert(CsrfToken(TOKEN_SLOT.to_string()));
     let res = next.call(req).await?;
     let keep = res.status() == StatusCode::OK
         && !res.headers().contains_key(header::SET_COOKIE)
@@ -271,7 +276,7 @@ pub async fn cache_pages(
             .is_some_and(|v| v.starts_with("text/html"));
     if !keep {
         cache.abandon(&key);
-        return Ok(res.map_into_boxed_body());
+        return fill_slots(res, &token).await;
     }
     let (req, res) = res.into_parts();
     let (res, body) = res.into_parts();
@@ -287,10 +292,43 @@ pub async fn cache_pages(
         .iter()
         .map(|(name, value)| (name.clone(), value.clone()))
         .collect();
-    match Page::cut(headers, &body, &token) {
-        Some(page) => cache.store(key, generation, page, Instant::now()),
-        None => cache.abandon(&key),
+    let body = match Page::cut(headers, &body) {
+        Some(page) => {
+            let own = page.body_for(&token);
+            cache.store(key, generation, page, Instant::now());
+            own
+        }
+        None => {
+            cache.abandon(&key);
+            body
+        }
+    };
+    Ok(ServiceResponse::new(req, res.set_body(BoxBody::new(body))))
+}
+
+/// A response rendered for the cache but not kept (an error page, a redirect): the visitor's
+/// token at its slots.
+async fn fill_slots(
+    res: ServiceResponse<impl MessageBody + 'static>,
+    token: &str,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let is_text = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/"));
+    if !is_text {
+        return Ok(res.map_into_boxed_body());
     }
+    let (req, res) = res.into_parts();
+    let (res, body) = res.into_parts();
+    let body = to_bytes(body)
+        .await
+        .map_err(|e| actix_web::error::ErrorInternalServerError(e.into()))?;
+    let body = match Page::cut(Vec::new(), &body) {
+        Some(page) => page.body_for(token),
+        None => body,
+    };
     Ok(ServiceResponse::new(req, res.set_body(BoxBody::new(body))))
 }
 
@@ -298,25 +336,25 @@ pub async fn cache_pages(
 mod tests {
     use super::*;
 
-    fn page(body: &str, token: &str) -> Page {
-        Page::cut(Vec::new(), &Bytes::from(body.to_string()), token).unwrap()
+    fn page(body: &str) -> Page {
+        Page::cut(Vec::new(), &Bytes::from(body.to_string())).unwrap()
     }
 
     #[test]
-    fn the_visitors_token_is_cut_out_and_another_put_back() {
-        let stored = page(
-            r#"<form><input name="csrf" value="AAAA"></form><form><input value="AAAA"></form>"#,
-            "AAAA",
+    fn each_visitors_token_goes_at_the_slots_and_nowhere_else() {
+        let body = format!(
+            r#"<a href="https://x.example/?t=AAAA">AAAA</a><form><input name="csrf" value="{TOKEN_SLOT}"></form><input value="{TOKEN_SLOT}">"#
         );
+        let stored = page(&body);
         assert_eq!(
             stored.body_for("BBBB"),
             Bytes::from(
-                r#"<form><input name="csrf" value="BBBB"></form><form><input value="BBBB"></form>"#
+                r#"<a href="https://x.example/?t=AAAA">AAAA</a><form><input name="csrf" value="BBBB"></form><input value="BBBB">"#
             )
         );
-        let plain = page("<p>no form</p>", "AAAA");
+        let plain = page("<p>no form</p>");
         assert_eq!(plain.body_for("BBBB"), Bytes::from("<p>no form</p>"));
-        let edge = page("AAAAxAAAA", "AAAA");
+        let edge = page(&format!("{TOKEN_SLOT}x{TOKEN_SLOT}"));
         assert_eq!(edge.body_for("B"), Bytes::from("BxB"));
     }
 
@@ -327,7 +365,7 @@ mod tests {
         let Lookup::Render(generation) = cache.lookup("k", t0) else {
             panic!("an empty cache has nothing to serve")
         };
-        cache.store("k".into(), generation, page("v1", ""), t0);
+        cache.store("k".into(), generation, page("v1"), t0);
         assert!(matches!(
             cache.lookup("k", t0 + Duration::from_secs(1)),
             Lookup::Hit(_)
@@ -339,7 +377,7 @@ mod tests {
             panic!("a second request renders too")
         };
         assert_eq!(old.body_for(""), Bytes::from("v1"));
-        cache.store("k".into(), generation, page("v2", ""), expired);
+        cache.store("k".into(), generation, page("v2"), expired);
         let Lookup::Hit(new) = cache.lookup("k", expired) else {
             panic!("the new copy is not served")
         };
@@ -350,7 +388,7 @@ mod tests {
     fn a_failed_render_lets_the_next_request_try_again() {
         let cache = PageCache::new(Duration::from_secs(2));
         let t0 = Instant::now();
-        cache.store("k".into(), 0, page("v1", ""), t0);
+        cache.store("k".into(), 0, page("v1"), t0);
         let later = t0 + Duration::from_secs(5);
         assert!(matches!(cache.lookup("k", later), Lookup::Render(_)));
         cache.abandon("k");
@@ -369,11 +407,11 @@ mod tests {
         let Lookup::Render(before) = cache.lookup("a", t0) else {
             panic!()
         };
-        cache.store("b".into(), before, page("b", ""), t0);
+        cache.store("b".into(), before, page("b"), t0);
         cache.invalidate();
         assert!(matches!(cache.lookup("b", t0), Lookup::Render(_)));
         // The render of "a" started before the write: it may show the old data.
-        cache.store("a".into(), before, page("a", ""), t0);
+        cache.store("a".into(), before, page("a"), t0);
         assert!(matches!(cache.lookup("a", t0), Lookup::Render(_)));
     }
 

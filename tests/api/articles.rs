@@ -39,6 +39,7 @@ async fn a_new_article_is_created_with_its_claims() {
 #[tokio::test]
 async fn a_changed_text_at_the_same_url_becomes_the_next_version() {
     let app = spawn_app().await;
+    app.sign_in_editor().await;
     let url = "https://example.org/wadi";
     app.post_article_json(&json!({"text": EN_V1, "url": url}))
         .await;
@@ -226,6 +227,7 @@ async fn an_oversized_submission_gets_a_413_in_both_the_form_and_the_api() {
 #[tokio::test]
 async fn concurrent_submissions_of_one_url_make_one_version_per_distinct_text_without_gaps() {
     let app = spawn_app().await;
+    app.sign_in_editor().await;
     let url = "https://example.org/race";
     let texts: Vec<String> = (0..4)
         .map(|i| {

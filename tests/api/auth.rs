@@ -209,3 +209,111 @@ async fn submission_can_be_restricted_to_signed_in_users() {
     assert_eq!(anonymous_form.status().as_u16(), 401);
     assert_eq!(signed_in.status().as_u16(), 201);
 }
+
+/// A client of `app` that connects from `local` (any 127.0.0.0/8 address is this machine), with
+/// cookies of its own.
+fn client_from(app: &crate::helpers::TestApp, local: &str) -> crate::helpers::TestApp {
+    crate::helpers::TestApp {
+        address: app.address.clone(),
+        pool: app.pool.clone(),
+        client: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .cookie_store(true)
+            .local_address(local.parse::<std::net::IpAddr>().unwrap())
+            .build()
+            .unwrap(),
+    }
+}
+
+#[tokio::test]
+async fn parallel_wrong_passwords_get_no_more_tries_than_the_limit() {
+    let app = spawn_app().await;
+    app.add_user("nour", "a long enough password", "reviewer");
+    let token = app.csrf().await;
+
+    let fields = [
+        ("username", "nour"),
+        ("password", "wrong password!"),
+        ("csrf", token.as_str()),
+    ];
+    let attempts = (0..30).map(|_| app.post_form_raw("/login", &fields));
+    let statuses: Vec<u16> = futures::future::join_all(attempts)
+        .await
+        .iter()
+        .map(|r| r.status().as_u16())
+        .collect();
+
+    let verified = statuses.iter().filter(|s| **s == 401).count();
+    assert_eq!(verified, 5, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|s| **s == 429).count(), 25);
+    let right = app
+        .post_form_raw(
+            "/login",
+            &[
+                ("username", "nour"),
+                ("password", "a long enough password"),
+                ("csrf", &token),
+            ],
+        )
+        .await;
+    assert_eq!(right.status().as_u16(), 429);
+}
+
+#[tokio::test]
+async fn failures_from_other_addresses_slow_an_account_down_but_never_lock_it() {
+    let app = spawn_app().await;
+    app.add_user("yara", "a long enough password", "reviewer");
+    for n in 2..=8 {
+        let attacker = client_from(&app, &format!("127.0.0.{n}"));
+        let r = attacker
+            .post_form(
+                "/login",
+                &[("username", "yara"), ("password", "wrong password!")],
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 401);
+    }
+
+    let owner = client_from(&app, "127.0.0.20");
+    let started = std::time::Instant::now();
+    let r = owner
+        .post_form(
+            "/login",
+            &[("username", "yara"), ("password", "a long enough password")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303, "the right password is refused");
+    // 7 failures on the account: this attempt waited, it was not refused.
+    assert!(started.elapsed() >= std::time::Duration::from_millis(500));
+}
+
+#[tokio::test]
+async fn servers_share_the_counters() {
+    let (one, two) = crate::helpers::spawn_pair().await;
+    one.add_user("adam", "a long enough password", "reviewer");
+    for _ in 0..3 {
+        let r = one
+            .post_form(
+                "/login",
+                &[("username", "adam"), ("password", "wrong password!")],
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 401);
+    }
+    for _ in 0..2 {
+        let r = two
+            .post_form(
+                "/login",
+                &[("username", "adam"), ("password", "wrong password!")],
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 401);
+    }
+    let r = one
+        .post_form(
+            "/login",
+            &[("username", "adam"), ("password", "a long enough password")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 429);
+}

@@ -30,7 +30,15 @@ async fn revised_story(app: &TestApp) -> (Posted, Posted) {
         "2018-05-28",
     )
     .await;
-    let revised = post(app, FIRST_REVISED, FIRST_URL, "Levant Wire", "2018-05-27").await;
+    let editor = app.editor().await;
+    let revised = post(
+        &editor,
+        FIRST_REVISED,
+        FIRST_URL,
+        "Levant Wire",
+        "2018-05-27",
+    )
+    .await;
     assert_eq!(revised.article_id, first.article_id, "a new version");
     assert_eq!(first.event_id, second.event_id, "one event");
     assert_eq!(revised.event_id, first.event_id);
@@ -172,7 +180,7 @@ async fn the_event_page_draws_one_bar_per_source() {
 }
 
 async fn resolve(app: &TestApp, fact: i64, preferred: i64) {
-    app.sign_in_as("editor", "reviewer").await;
+    app.sign_in_editor().await;
     let response = app
         .post_form(
             &format!("/conflicts/{fact}/status"),

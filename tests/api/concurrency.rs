@@ -121,6 +121,7 @@ async fn fifty_concurrent_submissions_of_one_url_and_text_store_one_version() {
 #[tokio::test]
 async fn fifty_concurrent_versions_of_one_url_are_numbered_one_to_fifty() {
     let app = spawn_app().await;
+    app.sign_in_editor().await;
     let bodies: Vec<Value> = (0..N)
         .map(|n| {
             json!({

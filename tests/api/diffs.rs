@@ -8,6 +8,8 @@ async fn two_versions(app: &TestApp, url: &str, v1: &str, v2: &str) -> i64 {
     app.post_article_json(&json!({"text": v1, "url": url}))
         .await;
     let body: serde_json::Value = app
+        .editor()
+        .await
         .post_article_json(&json!({"text": v2, "url": url}))
         .await
         .json()

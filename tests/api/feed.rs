@@ -15,7 +15,10 @@ const FLOOD_V2: &str = "Floods cut roads in the valley\n\nTwelve people were wou
 
 /// Posts `text` as a version of the article at `url`; (article id, version number).
 async fn post_version(app: &TestApp, text: &str, url: &str, title: &str) -> (i64, i64) {
+    // Signed in: anonymous text for a stored address would wait for a reviewer.
     let response = app
+        .editor()
+        .await
         .post_article_json(&json!({ "text": text, "url": url, "title": title }))
         .await;
     assert!(response.status().is_success(), "posting {url}");

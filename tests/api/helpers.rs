@@ -153,6 +153,40 @@ impl TestApp {
         assert_eq!(response.status().as_u16(), 303, "sign-in failed");
     }
 
+    /// Signs this client in as the reviewer "editor" (created on first use): a signed-in
+    /// submission may add a version to an article already stored; an anonymous one may not.
+    pub async fn sign_in_editor(&self) {
+        let password = "a long enough password";
+        let exists = {
+            let mut conn = self.pool.get().expect("connection");
+            claimdb::db::users::find_by_name(&mut conn, "editor")
+                .expect("find user")
+                .is_some()
+        };
+        if !exists {
+            self.add_user("editor", password, "reviewer");
+        }
+        let response = self
+            .post_form("/login", &[("username", "editor"), ("password", password)])
+            .await;
+        assert_eq!(response.status().as_u16(), 303, "sign-in failed");
+    }
+
+    /// Another client of the same app, with cookies of its own, signed in as "editor".
+    pub async fn editor(&self) -> TestApp {
+        let other = TestApp {
+            address: self.address.clone(),
+            pool: self.pool.clone(),
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .cookie_store(true)
+                .build()
+                .expect("cannot build the client"),
+        };
+        other.sign_in_editor().await;
+        other
+    }
+
     pub async fn get_json(&self, path: &str) -> serde_json::Value {
         let response = self.get(path).await;
         assert!(

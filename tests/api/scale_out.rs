@@ -369,6 +369,8 @@ fn differences(expected: &Snapshot, got: &Snapshot) -> String {
 async fn two_servers_ingesting_at_once_link_as_one_server_ingesting_serially() {
     let started = Instant::now();
     let serial = spawn_app().await;
+    // Signed in: the second versions revise stored articles.
+    serial.sign_in_editor().await;
     ingest_serially(&serial, false).await;
     let expected = snapshot(&serial).await;
 
@@ -388,6 +390,7 @@ async fn two_servers_ingesting_at_once_link_as_one_server_ingesting_serially() {
     );
     // And it links the same in another order, so a concurrent ingest has one right answer.
     let reversed = spawn_app().await;
+    reversed.sign_in_editor().await;
     ingest_serially(&reversed, true).await;
     let diff = differences(&expected, &snapshot(&reversed).await);
     assert!(
@@ -404,6 +407,8 @@ async fn two_servers_ingesting_at_once_link_as_one_server_ingesting_serially() {
     for round in 1..=CONCURRENT_ROUNDS {
         let started = Instant::now();
         let (a, b) = spawn_pair().await;
+        a.sign_in_editor().await;
+        b.sign_in_editor().await;
         ingest_concurrently(&[&a, &b]).await;
         let ingested = started.elapsed();
         // Both servers read the same database.

@@ -264,6 +264,8 @@ async fn a_page_answering_304_counts_as_not_modified() {
 async fn failed_fetches_are_recorded_with_their_reason_kept_as_watches_and_retried() {
     let site = spawn_site(15);
     let app = app_allowing_loopback().await;
+    // A signed-in user asks: failing addresses are kept (an anonymous one would not be).
+    app.sign_in_editor().await;
 
     let (status, body) = submit(&app, &site, "/news/missing").await;
     assert_eq!(status, 502, "{body}");
@@ -410,9 +412,10 @@ async fn the_form_accepts_an_address_without_text() {
     assert!(page.contains("url-error") && page.contains("404"), "{page}");
     assert!(page.contains("Typed Outlet"), "the typed fields stay");
     assert!(
-        watch_of(&app, &site.url("/news/missing")).is_some(),
-        "kept, retried later"
+        watch_of(&app, &site.url("/news/missing")).is_none(),
+        "an anonymous address that gave no article is not kept"
     );
+    assert!(page.contains("nothing was kept"), "{page}");
 }
 
 #[tokio::test]
@@ -484,8 +487,10 @@ async fn the_same_address_submitted_again_is_fetched_again_without_a_second_watc
     assert_eq!(body["version"], 1);
     assert_eq!(count(&app, "SELECT count(*) AS n FROM watches"), 1);
     assert_eq!(count(&app, "SELECT count(*) AS n FROM article_versions"), 1);
-    // Pasted text still wins over the address: no fetch.
+    // Pasted text still wins over the address: no fetch (signed in, so it is a new version).
     let response = app
+        .editor()
+        .await
         .post_article_json(&serde_json::json!({
             "url": site.url("/news/story"),
             "text": "Shelling kills 21\n\nAt least 21 civilians were killed in Wadi al-Zein.",

@@ -37,7 +37,7 @@ async fn html(app: &TestApp, path: &str) -> (u16, String) {
 async fn three_watches(app: &TestApp) -> i64 {
     let url = "https://idlibpost.example/kafr-nabl";
     let article = post_article(app, KAFR_V1, Some(url)).await;
-    post_article(app, KAFR_V2, Some(url)).await;
+    post_article(&app.editor().await, KAFR_V2, Some(url)).await;
     let now = Utc::now();
     let mut conn = app.pool.get().unwrap();
     diesel::insert_into(watches::table)

@@ -1,0 +1,2 @@
+DROP TABLE pending_versions;
+ALTER TABLE article_versions DROP COLUMN origin;
