@@ -11,10 +11,9 @@ use diesel::sql_types::{Array, BigInt, Date, Integer, Jsonb, Nullable, Text};
 use super::schema::{
     article_versions, articles, claims, events, facts, member_overrides, outlets, sources,
 };
-use crate::domain::linking::gazetteer::Level;
 use crate::domain::linking::{
-    link_event, match_event, signature, EventSignature, Fact, Gazetteer, LinkClaim, Member, Role,
-    SourceDirectory,
+    candidate_keys, link_event, match_event, signature, EventSignature, Fact, Gazetteer, LinkClaim,
+    Member, Role, SourceDirectory,
 };
 use crate::domain::{ExtractedClaim, Measure, Qualifier};
 
@@ -82,7 +81,7 @@ pub fn signature_of(
 
 /// The place keys an ingest of `sig` must hold while matching (see [`attach`]).
 pub fn place_locks(sig: &EventSignature) -> Vec<String> {
-    match_keys(sig, gazetteer().as_ref())
+    candidate_keys(sig, gazetteer().as_ref())
 }
 
 #[derive(QueryableByName)]
@@ -171,21 +170,13 @@ pub fn lock_places(conn: &mut PgConnection, keys: &[String]) -> QueryResult<()> 
 /// The place keys an article can be matched (and must be serialised) on: a shared country
 /// never counts towards a match (see `events::score`), so countries are left out — otherwise
 /// every lookup would read every event in the country, and every ingest would wait on one lock.
-fn match_keys(sig: &EventSignature, gazetteer: &Gazetteer) -> Vec<String> {
-    sig.places
-        .keys()
-        .filter(|k| gazetteer.place(k).map(|p| p.level) != Some(Level::Country))
-        .cloned()
-        .collect()
-}
-
 fn find_matching_event(
     conn: &mut PgConnection,
     sig: &EventSignature,
     published: Option<NaiveDate>,
     gazetteer: &Gazetteer,
 ) -> QueryResult<Option<i64>> {
-    let keys = match_keys(sig, gazetteer);
+    let keys = candidate_keys(sig, gazetteer);
     if keys.is_empty() {
         return Ok(None);
     }

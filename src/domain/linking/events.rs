@@ -6,7 +6,10 @@
 //! Scoring rule ([`score`]):
 //! - places: Σ over shared place keys of min(weight) × level factor (site 1.5, locality 1.0, a
 //!   national capital 0.5, province or region 0.35, country 0); a town also counts for its
-//!   province at half weight. Below [`MIN_PLACE_SCORE`] there is no match.
+//!   province at half weight. Below [`MIN_PLACE_SCORE`] there is no match, unless both name the
+//!   same kind of disaster: then countries both name in the headline or beside figures count
+//!   0.25 each, on days not known to be more than 3 apart (a disaster's place is often only its
+//!   country; violence is local).
 //! - veto: when both sides have *focus* localities (named in the headline or in sentences that
 //!   carry figures) and none of the article's focus localities is named anywhere in the event, nor
 //!   shared with its focus, the article reports another incident (e.g. same province, other town).
@@ -30,6 +33,11 @@ use std::sync::OnceLock;
 
 /// Minimum total score for an article to join an existing event.
 pub const MATCH_THRESHOLD: f32 = 2.5;
+/// The family of incident kinds that may span a whole country (`incidents.toml`).
+const DISASTER: &str = "disaster";
+/// Level factor of a country both sides name prominently, for a disaster only (see [`score`]).
+const DISASTER_COUNTRY: f32 = 0.25;
+
 /// Minimum place score for an article to join an existing event.
 pub const MIN_PLACE_SCORE: f32 = 0.3;
 
@@ -324,8 +332,39 @@ pub fn score(
             place += wa.min(*we) * level_factor(gazetteer, k);
         }
     }
+    let nearest_day = || {
+        article
+            .dates
+            .iter()
+            .flat_map(|a| event.dates.iter().filter_map(move |e| a.distance(e)))
+            .min()
+    };
     if place < MIN_PLACE_SCORE {
-        return None;
+        // A disaster's place is often only its country ("the earthquake in Turkey and Syria"):
+        // the same kind of disaster, in countries both name in the headline or beside their
+        // figures, on days not known to be apart, may be one event. Violence is local, and
+        // stays matched by town.
+        let same_disaster = article
+            .kinds
+            .intersection(&event.kinds)
+            .any(|k| family_of(k) == Some(DISASTER));
+        let countries: f32 = article
+            .places
+            .iter()
+            .filter(|(k, _)| {
+                gazetteer
+                    .place(k)
+                    .is_some_and(|p| p.level == Level::Country)
+            })
+            .filter_map(|(k, wa)| {
+                let we = event.places.get(k)?;
+                (*wa >= W_FIGURE && *we >= W_FIGURE).then_some(wa.min(*we) * DISASTER_COUNTRY)
+            })
+            .sum();
+        if !same_disaster || countries < MIN_PLACE_SCORE || nearest_day().is_some_and(|d| d > 3) {
+            return None;
+        }
+        place = countries;
     }
     if !article.focus.is_empty()
         && !event.focus.is_empty()
@@ -336,12 +375,7 @@ pub fn score(
     }
     let mut total = place;
     if !article.dates.is_empty() && !event.dates.is_empty() {
-        let nearest = article
-            .dates
-            .iter()
-            .flat_map(|a| event.dates.iter().filter_map(move |e| a.distance(e)))
-            .min();
-        match nearest {
+        match nearest_day() {
             Some(d) if d <= 3 => total += 1.0,
             Some(d) if d > 10 => total -= 1.0,
             _ => {}
@@ -367,6 +401,21 @@ pub fn score(
         total += 0.5 * article.measures.intersection(&event.measures).count() as f32 / union as f32;
     }
     Some(total)
+}
+
+/// The place keys an event must share with this signature to be worth scoring: every named
+/// place below a country, and the countries where the figures are when the article reports a
+/// disaster (see [`score`]). Empty when nothing could match.
+pub fn candidate_keys(sig: &EventSignature, gazetteer: &Gazetteer) -> Vec<String> {
+    let disaster = sig.kinds.iter().any(|k| family_of(k) == Some(DISASTER));
+    sig.places
+        .iter()
+        .filter(|(k, w)| {
+            gazetteer.place(k).map(|p| p.level) != Some(Level::Country)
+                || (disaster && **w >= W_FIGURE)
+        })
+        .map(|(k, _)| k.clone())
+        .collect()
 }
 
 /// The best-fitting event among `candidates` (id, stored signature), if any reaches

@@ -23,7 +23,7 @@ pub mod scope;
 pub mod sources;
 pub mod title;
 
-pub use events::{match_event, signature, EventSignature};
+pub use events::{candidate_keys, match_event, signature, EventSignature};
 pub use facts::{link_event, Estimate, Fact, LinkClaim, Member, Role};
 pub use gazetteer::Gazetteer;
 pub use parts::infer_part_of;

@@ -769,6 +769,34 @@ fn the_same_incident_in_arabic_and_english_lands_in_one_event() {
 }
 
 #[test]
+fn a_disaster_named_only_by_its_countries_joins_one_event_and_an_attack_does_not() {
+    let quake_en = sig(
+        "Earthquake toll in Turkey and Syria passes 9,000\n\nThe number of people killed by the earthquake in Turkey and Syria rose to 9,100 on Wednesday, officials said.\n",
+        &[("killed by the earthquake in Turkey and Syria rose to 9,100", 9100, Measure::Killed, "unknown")],
+    );
+    let quake_fr = sig(
+        "Séisme en Turquie et en Syrie : plus de 11 000 morts\n\nLe séisme a fait plus de 11 000 morts en Turquie et en Syrie, selon les autorités.\n",
+        &[("plus de 11 000 morts", 11000, Measure::Killed, "unknown")],
+    );
+    let g = Gazetteer::builtin();
+    let mut event = EventSignature::default();
+    event.merge(&quake_en);
+    assert_eq!(match_event(&quake_fr, &[(3, event)], g), Some(3));
+    // attacks are local: two attacks named only by their country stay apart
+    let attack_a = sig(
+        "Attack in Syria kills 12\n\nAn attack in Syria killed 12 people, a monitor said.\n",
+        &[("killed 12 people", 12, Measure::Killed, "unknown")],
+    );
+    let attack_b = sig(
+        "Attack in Syria kills 7\n\nAn attack in Syria killed 7 people, a monitor said.\n",
+        &[("killed 7 people", 7, Measure::Killed, "unknown")],
+    );
+    let mut event = EventSignature::default();
+    event.merge(&attack_a);
+    assert_eq!(match_event(&attack_b, &[(4, event)], g), None);
+}
+
+#[test]
 fn two_incidents_in_the_same_province_stay_apart() {
     let strike = sig(
         "مقتل تسعة مدنيين بغارة جوية على مستشفى في كفر نبيل جنوبي إدلب\n\nإدلب – «صدى الشمال»: قال الدفاع المدني السوري إن تسعة مدنيين قتلوا جراء غارة جوية استهدفت مستشفى في بلدة كفر نبيل بريف إدلب الجنوبي يوم الإثنين 6 آذار/مارس.\n",
