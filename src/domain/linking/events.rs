@@ -6,10 +6,10 @@
 //! Scoring rule ([`score`]):
 //! - places: Σ over shared place keys of min(weight) × level factor (site 1.5, locality 1.0, a
 //!   national capital 0.5, province or region 0.35, country 0); a town also counts for its
-//!   province at half weight. Below [`MIN_PLACE_SCORE`] there is no match, unless both name the
-//!   same kind of disaster: then countries both name in the headline or beside figures count
-//!   0.25 each, on days not known to be more than 3 apart (a disaster's place is often only its
-//!   country; violence is local).
+//!   province at half weight. When both name the same kind of disaster, on days not known to be
+//!   more than 3 apart, countries both name in the headline or beside figures count 0.25 each
+//!   and the veto below does not apply (a disaster's place is often only its country, and it
+//!   strikes many towns; violence is local). Below [`MIN_PLACE_SCORE`] there is no match.
 //! - veto: when both sides have *focus* localities (named in the headline or in sentences that
 //!   carry figures) and none of the article's focus localities is named anywhere in the event, nor
 //!   shared with its focus, the article reports another incident (e.g. same province, other town).
@@ -339,16 +339,16 @@ pub fn score(
             .flat_map(|a| event.dates.iter().filter_map(move |e| a.distance(e)))
             .min()
     };
-    if place < MIN_PLACE_SCORE {
-        // A disaster's place is often only its country ("the earthquake in Turkey and Syria"):
-        // the same kind of disaster, in countries both name in the headline or beside their
-        // figures, on days not known to be apart, may be one event. Violence is local, and
-        // stays matched by town.
-        let same_disaster = article
-            .kinds
-            .intersection(&event.kinds)
-            .any(|k| family_of(k) == Some(DISASTER));
-        let countries: f32 = article
+    // A disaster's place is often only its country ("the earthquake in Turkey and Syria"), and
+    // it strikes many towns: the same kind of disaster, in countries both name in the headline
+    // or beside their figures, on days not known to be apart, counts those countries and is not
+    // kept apart by different towns. Violence is local, and stays matched by town.
+    let same_disaster = article
+        .kinds
+        .intersection(&event.kinds)
+        .any(|k| family_of(k) == Some(DISASTER));
+    let countries: f32 = if same_disaster {
+        article
             .places
             .iter()
             .filter(|(k, _)| {
@@ -360,14 +360,20 @@ pub fn score(
                 let we = event.places.get(k)?;
                 (*wa >= W_FIGURE && *we >= W_FIGURE).then_some(wa.min(*we) * DISASTER_COUNTRY)
             })
-            .sum();
-        if !same_disaster || countries < MIN_PLACE_SCORE || nearest_day().is_some_and(|d| d > 3) {
-            return None;
-        }
-        place = countries;
+            .sum()
+    } else {
+        0.0
+    };
+    let by_country = countries >= MIN_PLACE_SCORE && nearest_day().is_none_or(|d| d <= 3);
+    if by_country {
+        place += countries;
+    }
+    if place < MIN_PLACE_SCORE {
+        return None;
     }
     if !article.focus.is_empty()
         && !event.focus.is_empty()
+        && !by_country
         && article.focus.is_disjoint(&event.focus)
         && article.focus.iter().all(|k| !event.places.contains_key(k))
     {

@@ -769,7 +769,7 @@ fn the_same_incident_in_arabic_and_english_lands_in_one_event() {
 }
 
 #[test]
-fn a_disaster_named_only_by_its_countries_joins_one_event_and_an_attack_does_not() {
+fn a_disaster_named_by_its_countries_joins_one_event_and_an_attack_does_not() {
     let quake_en = sig(
         "Earthquake toll in Turkey and Syria passes 9,000\n\nThe number of people killed by the earthquake in Turkey and Syria rose to 9,100 on Wednesday, officials said.\n",
         &[("killed by the earthquake in Turkey and Syria rose to 9,100", 9100, Measure::Killed, "unknown")],
@@ -778,10 +778,22 @@ fn a_disaster_named_only_by_its_countries_joins_one_event_and_an_attack_does_not
         "Séisme en Turquie et en Syrie : plus de 11 000 morts\n\nLe séisme a fait plus de 11 000 morts en Turquie et en Syrie, selon les autorités.\n",
         &[("plus de 11 000 morts", 11000, Measure::Killed, "unknown")],
     );
+    // a report from one struck town and one from another are still the same quake
+    let quake_town = sig(
+        "Earthquake in Turkey: 1,200 dead in Gaziantep\n\nThe earthquake killed 1,200 people in Gaziantep, Turkey, the governor said.\n",
+        &[("killed 1,200 people in Gaziantep, Turkey", 1200, Measure::Killed, "unknown")],
+    );
+    let quake_other_town = sig(
+        "Earthquake in Turkey: rescuers search rubble in Malatya\n\nThe earthquake killed 800 people in Malatya, Turkey, officials said.\n",
+        &[("killed 800 people in Malatya, Turkey", 800, Measure::Killed, "unknown")],
+    );
     let g = Gazetteer::builtin();
     let mut event = EventSignature::default();
     event.merge(&quake_en);
-    assert_eq!(match_event(&quake_fr, &[(3, event)], g), Some(3));
+    assert_eq!(match_event(&quake_fr, &[(3, event.clone())], g), Some(3));
+    let mut towns = EventSignature::default();
+    towns.merge(&quake_town);
+    assert_eq!(match_event(&quake_other_town, &[(5, towns)], g), Some(5));
     // attacks are local: two attacks named only by their country stay apart
     let attack_a = sig(
         "Attack in Syria kills 12\n\nAn attack in Syria killed 12 people, a monitor said.\n",
