@@ -558,6 +558,14 @@ pub fn write_csv<W: Write>(
 }
 
 /// Writes an `Option<DateTime>` as its UTC date.
+/// The article's address as its submitter wrote it, else as stored.
+fn article_address(
+) -> diesel::expression::SqlLiteral<diesel::sql_types::Nullable<diesel::sql_types::Text>> {
+    sql::<diesel::sql_types::Nullable<diesel::sql_types::Text>>(
+        "COALESCE(articles.url_as_given, articles.url)",
+    )
+}
+
 fn date_only<S: Serializer>(v: &Option<DateTime<Utc>>, s: S) -> Result<S::Ok, S::Error> {
     match v {
         Some(d) => s.serialize_str(&d.format("%Y-%m-%d").to_string()),
@@ -666,7 +674,7 @@ pub fn conflict_rows(
             claims::source_text,
             sources::name.nullable(),
             outlets::name.nullable(),
-            articles::url,
+            article_address(),
             articles::title,
             articles::id,
             article_versions::number,
@@ -789,7 +797,7 @@ pub fn claim_rows(
             claims::source_text,
             claims::part_of_id,
             outlets::name.nullable(),
-            articles::url,
+            article_address(),
             articles::title,
             articles::language,
             claims::quote,
@@ -1002,7 +1010,7 @@ pub fn members_of(conn: &mut PgConnection, fact_ids: &[i64]) -> QueryResult<Vec<
             claims::quote,
             claims::position,
             articles::id,
-            articles::url,
+            article_address(),
             articles::title,
             articles::language,
             articles::published_at,

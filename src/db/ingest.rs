@@ -412,6 +412,7 @@ fn new_article<'a>(
     url: Option<&'a String>,
 ) -> (
     diesel::dsl::Eq<articles::url, Option<&'a String>>,
+    diesel::dsl::Eq<articles::url_as_given, Option<&'a String>>,
     diesel::dsl::Eq<articles::outlet_id, Option<i64>>,
     diesel::dsl::Eq<articles::language, &'a String>,
     diesel::dsl::Eq<articles::title, &'a String>,
@@ -419,6 +420,7 @@ fn new_article<'a>(
 ) {
     (
         articles::url.eq(url),
+        articles::url_as_given.eq(s.url_as_given.as_ref().filter(|_| url.is_some())),
         articles::outlet_id.eq(outlet_id),
         articles::language.eq(&s.lang),
         articles::title.eq(&s.title),

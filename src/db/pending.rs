@@ -32,6 +32,8 @@ impl PendingVersion {
             text: self.body.clone(),
             title: self.title.clone(),
             url: self.article_url.clone(),
+            // the article is stored already, with the address as first given
+            url_as_given: None,
             outlet: self.outlet.clone(),
             published: self.published_at,
             lang: self.language.clone(),

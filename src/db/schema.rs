@@ -34,6 +34,7 @@ diesel::table! {
         event_id -> Nullable<Int8>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        url_as_given -> Nullable<Text>,
     }
 }
 

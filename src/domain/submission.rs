@@ -39,6 +39,10 @@ pub struct Submission {
     pub text: String,
     pub title: String,
     pub url: Option<String>,
+    /// The address as the submitter wrote it (Arabic letters, or percent-escapes), shown and
+    /// exported; `url` is its normalised form, which identifies the article. `None` when the
+    /// written form carried more than the address (a `user:password@` part).
+    pub url_as_given: Option<String>,
     pub outlet: Option<String>,
     pub published: Option<DateTime<Utc>>,
     pub lang: String,
@@ -211,10 +215,15 @@ pub fn validate(raw: &RawSubmission, max_text_bytes: usize) -> Result<Submission
     if !errors.is_empty() {
         return Err(errors);
     }
+    let url_as_given = match (&url, non_empty(&raw.url)) {
+        (Some(u), Some(given)) => url_as_given(given, u),
+        _ => None,
+    };
     Ok(Submission {
         title: title.unwrap_or_else(|| "(untitled)".to_string()),
         text,
         url,
+        url_as_given,
         outlet,
         published,
         lang,
@@ -363,6 +372,18 @@ pub fn normalize_url(input: &str) -> Result<String, String> {
     url.set_fragment(None);
     strip_userinfo(&mut url);
     Ok(url.to_string())
+}
+
+/// The address as written, trimmed and without its `#fragment`, when it holds nothing that
+/// must not be stored or shown (a `user:password@` part) and names the same page as `normalized`.
+pub fn url_as_given(input: &str, normalized: &str) -> Option<String> {
+    let given = input.trim();
+    let given = given.split_once('#').map_or(given, |(page, _)| page);
+    let authority = given
+        .split_once("//")
+        .map_or("", |(_, rest)| rest.split(['/', '?']).next().unwrap_or(""));
+    (!authority.contains('@') && normalize_url(given).is_ok_and(|n| n == normalized))
+        .then(|| given.to_string())
 }
 
 /// Drops `user:password@` from an address.
@@ -696,6 +717,30 @@ mod tests {
     fn nul_characters_are_refused() {
         let errors = validate(&raw("a\0b"), 100).unwrap_err();
         assert_eq!(errors[0].code, "validation.nul");
+    }
+
+    #[test]
+    fn an_address_is_kept_as_written_unless_it_carries_a_password() {
+        let cases = [
+            (
+                "https://example.com/حصيلة-قتلى#x",
+                Some("https://example.com/حصيلة-قتلى"),
+            ),
+            (
+                "  https://example.com/%d8%ad  ",
+                Some("https://example.com/%d8%ad"),
+            ),
+            ("https://user:secret@example.com/story", None),
+        ];
+        for (input, want) in cases {
+            let normalized = normalize_url(input).unwrap_or_default();
+            assert_eq!(url_as_given(input, &normalized).as_deref(), want, "{input}");
+        }
+        // the normalised form identifies the page however it was written
+        assert_eq!(
+            normalize_url("https://example.com/حصيلة"),
+            normalize_url("https://example.com/%D8%AD%D8%B5%D9%8A%D9%84%D8%A9")
+        );
     }
 
     #[test]

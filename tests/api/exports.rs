@@ -672,3 +672,31 @@ async fn every_export_neutralises_text_that_starts_like_a_formula() {
         assert!(at(r, "value").parse::<i64>().is_ok());
     }
 }
+
+#[tokio::test]
+async fn an_address_is_exported_as_its_submitter_wrote_it() {
+    let app = crate::helpers::spawn_app().await;
+    let arabic = "https://arabic.example/2024/قصف-سوق-وادي-الزين";
+    let escaped = "https://cedar.example/%D9%88%D9%82%D9%88%D8%AF";
+    let a = post(
+        &app,
+        json!({"text": AR_WADI, "url": format!("{arabic}#comments"), "outlet": "صحيفة الشام"}),
+    )
+    .await;
+    let b = post(
+        &app,
+        json!({"text": EN_BEIRUT, "url": escaped, "outlet": "Cedar Daily"}),
+    )
+    .await;
+    let csv = get_csv(&app, "/export/claims.csv").await;
+    let col = |name: &str| csv.header.iter().position(|h| h == name).unwrap();
+    let url_of = |id: i64| {
+        csv.rows
+            .iter()
+            .find(|r| r[col("article_id")] == id.to_string())
+            .map(|r| r[col("article_url")].to_string())
+    };
+    // the fragment goes; the letters or escapes stay as written
+    assert_eq!(url_of(a.article_id).as_deref(), Some(arabic));
+    assert_eq!(url_of(b.article_id).as_deref(), Some(escaped));
+}
