@@ -19,6 +19,15 @@ pub struct Article {
     pub event_id: Option<i64>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The address as its submitter wrote it (see `Submission::url_as_given`).
+    pub url_as_given: Option<String>,
+}
+
+impl Article {
+    /// The address to show: as written, else as stored.
+    pub fn shown_url(&self) -> Option<&str> {
+        self.url_as_given.as_deref().or(self.url.as_deref())
+    }
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]

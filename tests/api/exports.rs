@@ -699,4 +699,15 @@ async fn an_address_is_exported_as_its_submitter_wrote_it() {
     // the fragment goes; the letters or escapes stay as written
     assert_eq!(url_of(a.article_id).as_deref(), Some(arabic));
     assert_eq!(url_of(b.article_id).as_deref(), Some(escaped));
+    // and the article page shows it as written too
+    let page = app
+        .get(&format!("/articles/{}", a.article_id))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("قصف-سوق-وادي-الزين"),
+        "the address as written"
+    );
 }
