@@ -335,3 +335,29 @@ fn a_discourse_aside_between_a_name_and_its_verb_is_not_the_name() {
         assert_eq!(c.source.as_deref(), Some(source), "{text}");
     }
 }
+
+#[test]
+fn a_part_may_follow_a_copula_after_among_them() {
+    let cases = [
+        (
+            "More than 300,000 people have been left homeless. Among them are 100,000 children.",
+            100000,
+            Measure::Displaced,
+        ),
+        (
+            "The blast killed 52 people. Among them were 5 children.",
+            5,
+            Measure::Killed,
+        ),
+        (
+            "Más de 300.000 personas quedaron sin hogar. Entre ellos están 100.000 niños.",
+            100000,
+            Measure::Displaced,
+        ),
+    ];
+    for (text, value, measure) in cases {
+        let c = claim_of(text, value);
+        assert_eq!(c.measure, measure, "{text}");
+        assert!(c.part_of.is_some(), "{text}: {c:?}");
+    }
+}

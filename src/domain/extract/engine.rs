@@ -544,9 +544,16 @@ pub(crate) fn extract(lx: &Lexicon, subj: &SubjectMatcher, text: &str) -> Vec<Ex
         if toll.is_some_and(|(_, over)| over) && qualifier == Qualifier::Exact {
             qualifier = Qualifier::AtLeast;
         }
-        let part_before = doc
-            .ending_at(lead, |k| k == Kind::PartBefore)
-            .is_some_and(|(j, _)| j >= srange.start);
+        // "including 5 children", and with a copula between: "Among them are 100,000
+        // children", "entre ellos están 20 niños"
+        let part_ends = |end: usize| {
+            doc.ending_at(end, |k| k == Kind::PartBefore)
+                .is_some_and(|(j, _)| j >= srange.start)
+        };
+        let part_before = part_ends(lead)
+            || (lead > srange.start
+                && doc.has(lead - 1, |k| k == Kind::Aux)
+                && part_ends(lead - 1));
         let part_after = doc.find(x.e, |k| k == Kind::PartAfter).is_some();
         let mut fwd_parent = None;
         for k in x.e..(x.e + 4).min(srange.end) {
