@@ -420,7 +420,7 @@ fn new_article<'a>(
 ) {
     (
         articles::url.eq(url),
-        articles::url_as_given.eq(s.url_as_given.as_ref().filter(|_| url.is_some())),
+        articles::url_as_given.eq(s.url_as_given.as_ref()),
         articles::outlet_id.eq(outlet_id),
         articles::language.eq(&s.lang),
         articles::title.eq(&s.title),

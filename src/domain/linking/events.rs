@@ -307,6 +307,12 @@ pub fn signature(
     sig
 }
 
+fn is_country(gazetteer: &Gazetteer, key: &str) -> bool {
+    gazetteer
+        .place(key)
+        .is_some_and(|p| p.level == Level::Country)
+}
+
 fn level_factor(gazetteer: &Gazetteer, key: &str) -> f32 {
     match gazetteer.place(key) {
         Some(p) => match p.level {
@@ -351,11 +357,7 @@ pub fn score(
         article
             .places
             .iter()
-            .filter(|(k, _)| {
-                gazetteer
-                    .place(k)
-                    .is_some_and(|p| p.level == Level::Country)
-            })
+            .filter(|(k, _)| is_country(gazetteer, k))
             .filter_map(|(k, wa)| {
                 let we = event.places.get(k)?;
                 (*wa >= W_FIGURE && *we >= W_FIGURE).then_some(wa.min(*we) * DISASTER_COUNTRY)
@@ -416,10 +418,7 @@ pub fn candidate_keys(sig: &EventSignature, gazetteer: &Gazetteer) -> Vec<String
     let disaster = sig.kinds.iter().any(|k| family_of(k) == Some(DISASTER));
     sig.places
         .iter()
-        .filter(|(k, w)| {
-            gazetteer.place(k).map(|p| p.level) != Some(Level::Country)
-                || (disaster && **w >= W_FIGURE)
-        })
+        .filter(|(k, w)| !is_country(gazetteer, k) || (disaster && **w >= W_FIGURE))
         .map(|(k, _)| k.clone())
         .collect()
 }

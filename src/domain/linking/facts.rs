@@ -482,6 +482,8 @@ fn link_fact(measure: Measure, group: &str, idx: &[usize], all: &[Resolved]) -> 
     }
     // rule 6: positions of different sources, where their scopes can be compared
     let mut against: Vec<Vec<usize>> = vec![Vec::new(); positions.len()];
+    // other sources' positions of the same scope that can hold together with this one
+    let mut fits: Vec<Vec<usize>> = vec![Vec::new(); positions.len()];
     let mut others: Vec<Vec<String>> = vec![Vec::new(); positions.len()];
     let mut within: Vec<Option<String>> = vec![None; positions.len()];
     for (i, p) in positions.iter().enumerate() {
@@ -492,7 +494,9 @@ fn link_fact(measure: Measure, group: &str, idx: &[usize], all: &[Resolved]) -> 
             let (ip, iq) = (interval(p.c), interval(q.c));
             match relation(p.c.scope.as_deref(), q.c.scope.as_deref()) {
                 Relation::Same => {
-                    if !ip.overlaps(&iq) {
+                    if ip.overlaps(&iq) {
+                        fits[i].push(j);
+                    } else {
                         against[i].push(j);
                     }
                     others[i].push(named(q));
@@ -506,7 +510,7 @@ fn link_fact(measure: Measure, group: &str, idx: &[usize], all: &[Resolved]) -> 
             }
         }
     }
-    let sides = dispute_sides(&positions, &against);
+    let sides = dispute_sides(&positions, &against, &fits);
     let mut disputed_positions: Vec<i64> = Vec::new();
     for (i, p) in positions.iter().enumerate() {
         let lead = p
@@ -617,7 +621,11 @@ fn named(r: &Resolved) -> String {
 /// it agrees with that position, which stands for it. Where two positions have the same rivals,
 /// the one that says more stands: an exact figure over a bound, then the larger figure.
 /// Returns, per position, the position that stands for it.
-fn dispute_sides(positions: &[&Resolved], against: &[Vec<usize>]) -> Vec<Option<usize>> {
+fn dispute_sides(
+    positions: &[&Resolved],
+    against: &[Vec<usize>],
+    fits: &[Vec<usize>],
+) -> Vec<Option<usize>> {
     let rank = |i: usize| {
         let c = positions[i].c;
         (
@@ -632,16 +640,11 @@ fn dispute_sides(positions: &[&Resolved], against: &[Vec<usize>]) -> Vec<Option<
             if against[i].is_empty() {
                 return None;
             }
-            (0..positions.len())
+            fits[i]
+                .iter()
+                .copied()
                 .filter(|&j| {
-                    j != i
-                        && !against[j].is_empty()
-                        && positions[j].source.key != positions[i].source.key
-                        && relation(
-                            positions[i].c.scope.as_deref(),
-                            positions[j].c.scope.as_deref(),
-                        ) == Relation::Same
-                        && interval(positions[i].c).overlaps(&interval(positions[j].c))
+                    !against[j].is_empty()
                         && against[i].iter().all(|k| against[j].contains(k))
                         && rank(j) > rank(i)
                 })
