@@ -536,6 +536,7 @@ pub fn store_claims(
             quote,
             origin: "extracted",
             scope: c.scope.as_deref(),
+            stage: c.stage.map(|s| s.as_str()),
         })
         .collect();
     let ids: Vec<i64> = if rows.is_empty() {

@@ -308,6 +308,7 @@ type ClaimRow = (
         Option<String>,
         Option<i64>,
         Option<String>,
+        Option<String>,
     ),
 );
 
@@ -386,6 +387,7 @@ fn link_claims(conn: &mut PgConnection, event_id: i64) -> QueryResult<Vec<LinkCl
                 claims::source_text,
                 claims::part_of_id,
                 claims::scope,
+                claims::stage,
             ),
         ))
         .order(claims::id)
@@ -399,7 +401,8 @@ fn link_claims(conn: &mut PgConnection, event_id: i64) -> QueryResult<Vec<LinkCl
         .into_iter()
         .map(
             |(claim_id, article_id, (version, stored, hash), start, published, outlet, url, c)| {
-                let (value, value_max, qualifier, measure, group, source, part_of, scope) = c;
+                let (value, value_max, qualifier, measure, group, source, part_of, scope, stage) =
+                    c;
                 LinkClaim {
                     claim_id,
                     article_id,
@@ -419,6 +422,7 @@ fn link_claims(conn: &mut PgConnection, event_id: i64) -> QueryResult<Vec<LinkCl
                     source,
                     part_of,
                     scope,
+                    stage: stage.and_then(|s| s.parse().ok()),
                 }
             },
         )

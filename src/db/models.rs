@@ -68,6 +68,7 @@ pub struct Claim {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub scope: Option<String>,
+    pub stage: Option<String>,
 }
 
 impl Claim {
@@ -85,6 +86,7 @@ impl Claim {
             start: self.span_start.max(0) as usize,
             end: self.span_end.max(0) as usize,
             scope: self.scope.clone(),
+            stage: self.stage.as_deref().and_then(|s| s.parse().ok()),
         }
     }
 }
@@ -114,4 +116,5 @@ pub struct NewClaim<'a> {
     pub quote: &'a str,
     pub origin: &'a str,
     pub scope: Option<&'a str>,
+    pub stage: Option<&'a str>,
 }

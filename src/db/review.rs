@@ -361,6 +361,7 @@ pub fn add_claim(
                     quote: sentence_around(&body, start, end),
                     origin: "manual",
                     scope: None,
+                    stage: None,
                 },
                 claims::status.eq("confirmed"),
             ))
@@ -455,6 +456,7 @@ pub fn reextract(
                         quote: sentence_around(&body, c.start, c.end),
                         origin: "extracted",
                         scope: c.scope.as_deref(),
+                        stage: c.stage.map(|s| s.as_str()),
                     },
                 )
                 .returning(claims::id)

@@ -74,6 +74,7 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         scope -> Nullable<Text>,
+        stage -> Nullable<Text>,
     }
 }
 

@@ -30,6 +30,17 @@ pub enum Measure {
     Count,
 }
 
+/// Where a figure stands in its source's count, as its sentence says (see
+/// `domain::linking::stage`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    /// A count still under way ("preliminary", «غير نهائية»): the final toll is at least this.
+    Provisional,
+    /// A count the report says has since been revised ("an earlier toll", «في وقت سابق»).
+    Earlier,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown {kind}: {value:?}")]
 pub struct UnknownName {
@@ -61,6 +72,10 @@ named_enum!(Qualifier, "qualifier", {
     Exact => "exact", AtLeast => "at_least", AtMost => "at_most", Approx => "approx",
 });
 
+named_enum!(Stage, "stage", {
+    Provisional => "provisional", Earlier => "earlier",
+});
+
 named_enum!(Measure, "measure", {
     Killed => "killed", Wounded => "wounded", Casualties => "casualties", Captured => "captured",
     Missing => "missing", Displaced => "displaced", Destroyed => "destroyed", Count => "count",
@@ -90,6 +105,10 @@ pub struct ExtractedClaim {
     /// rate or a kind of thing (see `domain::linking::scope`). Filled after extraction.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
+    /// Whether the text calls the figure provisional or earlier (see `domain::linking::stage`).
+    /// Filled after extraction.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stage: Option<Stage>,
 }
 
 #[cfg(test)]

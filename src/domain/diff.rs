@@ -1037,6 +1037,7 @@ mod tests {
             start,
             end: start + 2,
             scope: None,
+            stage: None,
         }
     }
 

@@ -4,7 +4,7 @@ pub mod claim;
 pub mod extract;
 pub mod linking;
 
-pub use claim::{ExtractedClaim, Measure, Qualifier, UNKNOWN_GROUP};
+pub use claim::{ExtractedClaim, Measure, Qualifier, Stage, UNKNOWN_GROUP};
 pub mod auth;
 pub mod diff;
 pub mod language;

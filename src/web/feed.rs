@@ -318,6 +318,7 @@ mod tests {
             created_at: at(0),
             updated_at: at(0),
             scope: None,
+            stage: None,
         }
     }
 

@@ -20,6 +20,9 @@
 //!    So do two or three figures of one article version that add up to another of its figures
 //!    (an article's own breakdown, whoever gives each term), and a figure at most an eighth of
 //!    another figure of its article ([`SHARE_RATIO`]: a share, not a rival count).
+//!    A figure its report calls an earlier count ([`super::stage`]), and the same figure in other
+//!    reports, is explained as superseded when the question has a current figure of another
+//!    value ([`earlier_counts`]).
 //! 4. Only claims of an article's latest version can be positions. A claim of an earlier version
 //!    is a repeat of, or superseded by, its source's position; if its source has no figure left
 //!    in the fact it is explained as withdrawn.
@@ -28,7 +31,8 @@
 //!    a group it may include, e.g. 26 + 9 Russians = 35 pro-government) → explained as a sum;
 //!    smaller in the same article → explained as a part; from an earlier article → superseded.
 //! 6. Positions are compared through their intervals ([`Interval`]): a position that cannot hold
-//!    together with another source's position is disputed; the fact is then a conflict.
+//!    together with another source's position is disputed; the fact is then a conflict. A
+//!    provisional toll of harm reads as "at least" its figure.
 //!
 //! Low / best / high (as UCDP does) come from the positions: low is the smallest lower bound,
 //! high the largest stated figure, best the figure most positions agree with (ties: the latest).
@@ -37,7 +41,7 @@ use super::groups::includes;
 use super::interval::{describe, Interval};
 use super::scope::{describe as describe_scope, relation, Relation};
 use super::sources::{normalize_name, SourceDirectory, SourceRef};
-use crate::domain::{Measure, Qualifier, UNKNOWN_GROUP};
+use crate::domain::{Measure, Qualifier, Stage, UNKNOWN_GROUP};
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
@@ -75,6 +79,8 @@ pub struct LinkClaim {
     /// What narrows the figure's question (see [`super::scope`]): a place the article divides
     /// the toll by, a time, a rate, or a kind of thing.
     pub scope: Option<String>,
+    /// Whether its sentence calls it provisional or an earlier count (see [`super::stage`]).
+    pub stage: Option<Stage>,
 }
 
 /// A member's role in its fact.
@@ -141,6 +147,8 @@ struct Resolved<'a> {
     group: String,
     /// How an outlet-voice figure was attributed, if it was.
     restates: Option<String>,
+    /// Whether its source names nobody ([`SourceDirectory::is_anonymous`]).
+    anonymous: bool,
 }
 
 fn doc_key(c: &LinkClaim) -> (i64, i32) {
@@ -158,8 +166,22 @@ fn cmp_order(a: &LinkClaim, b: &LinkClaim) -> Ordering {
     }
 }
 
+/// The counts a figure allows. A provisional toll of harm (killed, wounded, casualties: counts
+/// that only grow while bodies are found and the wounded die) allows any count from it up.
 fn interval(c: &LinkClaim) -> Interval {
-    Interval::of(c.value, c.value_max, c.qualifier)
+    let growing = matches!(
+        c.measure,
+        Measure::Killed | Measure::Wounded | Measure::Casualties
+    );
+    let qualifier = match c.qualifier {
+        Qualifier::Exact | Qualifier::Approx
+            if growing && c.value > 0 && c.stage == Some(Stage::Provisional) =>
+        {
+            Qualifier::AtLeast
+        }
+        q => q,
+    };
+    Interval::of(c.value, c.value_max, qualifier)
 }
 
 fn top(c: &LinkClaim) -> i64 {
@@ -324,6 +346,7 @@ fn resolve<'a>(claims: &'a [LinkClaim], sources: &SourceDirectory) -> Vec<Resolv
             if let Some(s) = source_of(c) {
                 return Resolved {
                     c,
+                    anonymous: sources.is_anonymous(&s),
                     source: s,
                     group,
                     restates: None,
@@ -343,6 +366,7 @@ fn resolve<'a>(claims: &'a [LinkClaim], sources: &SourceDirectory) -> Vec<Resolv
             if let Some((_, s)) = same {
                 return Resolved {
                     c,
+                    anonymous: sources.is_anonymous(s),
                     source: s.clone(),
                     group,
                     restates: Some(format!("restates {}'s figure", s.name)),
@@ -375,6 +399,7 @@ fn resolve<'a>(claims: &'a [LinkClaim], sources: &SourceDirectory) -> Vec<Resolv
                             );
                             return Resolved {
                                 c,
+                                anonymous: sources.is_anonymous(&s),
                                 source: s,
                                 group,
                                 restates: Some(why),
@@ -392,6 +417,7 @@ fn resolve<'a>(claims: &'a [LinkClaim], sources: &SourceDirectory) -> Vec<Resolv
                 source: outlet,
                 group,
                 restates: None,
+                anonymous: true,
             }
         })
         .collect()
@@ -428,6 +454,10 @@ fn link_fact(measure: Measure, group: &str, idx: &[usize], all: &[Resolved]) -> 
     // rule 3c: a figure dwarfed by a figure of its own article is a share of it
     for (part, why) in dwarfed(&members) {
         role.entry(part).or_insert((Role::Explained, why));
+    }
+    // rule 3d: a count its report calls earlier, here or in another report, is superseded
+    for (earlier, why) in earlier_counts(&members) {
+        role.entry(earlier).or_insert((Role::Explained, why));
     }
     // group the rest by source and scope: a source has one position per scope
     let mut by_source: BTreeMap<(&str, Option<&str>), Vec<&Resolved>> = BTreeMap::new();
@@ -754,6 +784,54 @@ fn dwarfed(members: &[&Resolved]) -> Vec<(i64, String)> {
         }
     }
     out
+}
+
+/// Rule 3d: a figure its own report calls an earlier count ("un précédent bilan", «في وقت
+/// سابق», "had earlier said") has been revised since. So has the same figure (same value, same
+/// scope) given without a named source in another report ("the official told AFP", or the
+/// outlet's own voice): that report carries the count from before the revision. A named
+/// source's own figure is left alone: it stands by it until it says otherwise. Both are
+/// explained as superseded, provided the question has a figure of another value that no report
+/// calls earlier: the current count they were revised to.
+fn earlier_counts(members: &[&Resolved]) -> Vec<(i64, String)> {
+    let marked: Vec<&LinkClaim> = members
+        .iter()
+        .map(|r| r.c)
+        .filter(|c| c.stage == Some(Stage::Earlier))
+        .collect();
+    let same_count = |c: &LinkClaim, e: &LinkClaim| {
+        (c.value, c.value_max, c.scope.as_deref()) == (e.value, e.value_max, e.scope.as_deref())
+    };
+    let current_exists = members
+        .iter()
+        .any(|r| r.c.stage != Some(Stage::Earlier) && !marked.iter().any(|e| same_count(r.c, e)));
+    if marked.is_empty() || !current_exists {
+        return Vec::new();
+    }
+    members
+        .iter()
+        .filter_map(|r| {
+            let c = r.c;
+            if c.stage == Some(Stage::Earlier) {
+                return Some((
+                    c.claim_id,
+                    "an earlier count, as its report says; revised since".to_string(),
+                ));
+            }
+            let e = marked
+                .iter()
+                .filter(|_| r.anonymous)
+                .find(|e| doc_key(e) != doc_key(c) && same_count(c, e))?;
+            Some((
+                c.claim_id,
+                format!(
+                    "the count {} calls earlier ({}); revised since",
+                    e.outlet,
+                    desc(e)
+                ),
+            ))
+        })
+        .collect()
 }
 
 /// Rule 5: a source's figure other than its position.

@@ -21,6 +21,7 @@ pub mod normalize;
 pub mod parts;
 pub mod scope;
 pub mod sources;
+pub mod stage;
 pub mod title;
 
 pub use events::{candidate_keys, match_event, signature, EventSignature};

@@ -404,6 +404,7 @@ mod tests {
             start,
             end: start + quote.len(),
             scope: None,
+            stage: None,
         }
     }
 

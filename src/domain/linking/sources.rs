@@ -290,6 +290,21 @@ impl SourceDirectory {
         }
     }
 
+    /// Whether a resolved source names nobody: the outlet's own voice, a short reference that
+    /// found no one to resolve to, or words that are all filler ("the official", "a
+    /// spokesman", «مسؤول», "un responsable").
+    pub fn is_anonymous(&self, source: &SourceRef) -> bool {
+        if source.key.starts_with("outlet:") || source.key.starts_with("kind:") {
+            return true;
+        }
+        source.key.strip_prefix("x:").is_some_and(|words| {
+            words
+                .split(' ')
+                .filter(|w| !w.is_empty())
+                .all(|w| self.filler.contains(w) || self.filler.contains(strip_arabic_article(w)))
+        })
+    }
+
     /// The kinds of a resolved source: a listed source's own, or those its name's words name.
     pub fn kinds_of(&self, source: &SourceRef) -> BTreeSet<String> {
         if let Some(e) = self.entry(&source.key) {

@@ -5,7 +5,7 @@ use super::facts::{link_event, Fact, LinkClaim, Role};
 use super::gazetteer::Gazetteer;
 use super::parts::infer_part_of;
 use super::sources::SourceDirectory;
-use crate::domain::{ExtractedClaim, Measure, Qualifier, UNKNOWN_GROUP};
+use crate::domain::{ExtractedClaim, Measure, Qualifier, Stage, UNKNOWN_GROUP};
 
 struct B {
     next: i64,
@@ -51,6 +51,7 @@ impl B {
             source: source.map(str::to_string),
             part_of: None,
             scope: None,
+            stage: None,
         });
         id
     }
@@ -712,6 +713,7 @@ fn inferred_part_of_feeds_the_linker() {
             start,
             end: start + quote.len(),
             scope: None,
+            stage: None,
         }
     };
     let mut claims = vec![
@@ -742,6 +744,7 @@ fn sig(text: &str, claims_at: &[(&str, i64, Measure, &str)]) -> EventSignature {
                 start,
                 end: start + q.len(),
                 scope: None,
+                stage: None,
             }
         })
         .collect();
@@ -978,4 +981,82 @@ fn people_of_no_side_join_civilians_where_most_named_victims_are_civilians() {
     assert!(f.members.iter().any(|m| m.claim_id == people), "{facts:?}");
     assert_eq!(role(f, people), Role::Disputed);
     assert_eq!(role(f, civilians), Role::Disputed);
+}
+
+#[test]
+fn a_provisional_toll_is_a_floor_not_a_rival() {
+    let mut b = B::new();
+    let early = b.killed(1, 70, Some("Lebanese Health Ministry"));
+    b.get(early).stage = Some(Stage::Provisional);
+    let later = b.killed(2, 158, Some("Al Arabiya"));
+    let f = &b.link()[0];
+    assert!(!f.conflict, "{f:?}");
+    assert_ne!(role(f, early), Role::Disputed);
+    assert_ne!(role(f, later), Role::Disputed);
+}
+
+#[test]
+fn a_provisional_toll_above_a_rival_figure_is_still_disputed() {
+    // "at least" from a provisional figure cannot agree with a smaller figure
+    let mut b = B::new();
+    let high = b.killed(1, 70, Some("the civil defence"));
+    b.get(high).stage = Some(Stage::Provisional);
+    let low = b.killed(2, 21, Some("the Syrian Observatory for Human Rights"));
+    let f = &b.link()[0];
+    assert!(f.conflict);
+    assert_eq!(role(f, high), Role::Disputed);
+    assert_eq!(role(f, low), Role::Disputed);
+}
+
+#[test]
+fn a_figure_its_report_calls_earlier_is_superseded_not_disputed() {
+    let mut b = B::new();
+    let earlier = b.killed(1, 30, Some("the head of the railway company"));
+    b.get(earlier).stage = Some(Stage::Earlier);
+    let current = b.killed(1, 52, None);
+    let other = b.killed(2, 50, Some("the regional governor"));
+    let f = &b.link()[0];
+    assert_eq!(role(f, earlier), Role::Explained);
+    assert!(
+        reason(f, earlier).contains("earlier count"),
+        "{}",
+        reason(f, earlier)
+    );
+    assert_ne!(role(f, current), Role::Explained);
+    assert_ne!(role(f, other), Role::Explained);
+}
+
+#[test]
+fn an_unnamed_report_of_an_earlier_count_is_superseded_and_a_named_one_stands() {
+    let mut b = B::new();
+    // one report: "a previous toll gave 154"; the ministry now says 158
+    let marked = b.killed(1, 154, None);
+    b.get(marked).stage = Some(Stage::Earlier);
+    b.killed(1, 158, Some("Lebanese Health Ministry"));
+    // another report gives 154 from an unnamed official
+    let unnamed = b.killed(2, 154, Some("the official"));
+    let f = &b.link()[0];
+    assert_eq!(role(f, unnamed), Role::Explained, "{f:?}");
+    assert!(reason(f, unnamed).contains("calls earlier"));
+    assert!(!f.conflict);
+
+    // a named source's own 23 stands even if another report says it was given earlier
+    let mut b = B::new();
+    let marked = b.killed(1, 23, Some("Ministry of Local Administration"));
+    b.get(marked).stage = Some(Stage::Earlier);
+    let rival = b.killed(1, 33, Some("Syrian Arab Red Crescent"));
+    let named = b.killed(2, 23, Some("the Ministry of Local Administration"));
+    let f = &b.link()[0];
+    assert_eq!(role(f, named), Role::Disputed, "{f:?}");
+    assert_eq!(role(f, rival), Role::Disputed);
+}
+
+#[test]
+fn an_earlier_count_with_no_current_figure_is_left_alone() {
+    let mut b = B::new();
+    let only = b.killed(1, 40, Some("the civil defence"));
+    b.get(only).stage = Some(Stage::Earlier);
+    b.killed(2, 40, None);
+    let f = &b.link()[0];
+    assert_ne!(role(f, only), Role::Explained);
 }
