@@ -3,7 +3,7 @@
 //! report nouns. Each rule is checked in several languages and phrasings.
 
 use super::*;
-use crate::domain::claim::{Measure, Qualifier};
+use crate::domain::claim::{Measure, Qualifier, UNKNOWN_GROUP};
 
 fn claims(text: &str) -> Vec<ExtractedClaim> {
     Extractor::with_default_lexicons().extract(text)
@@ -359,5 +359,46 @@ fn a_part_may_follow_a_copula_after_among_them() {
         let c = claim_of(text, value);
         assert_eq!(c.measure, measure, "{text}");
         assert!(c.part_of.is_some(), "{text}: {c:?}");
+    }
+}
+
+#[test]
+fn another_speakers_bare_toll_does_not_continue_the_last_group() {
+    // "20 dead" after "13 American soldiers" continues their group only when the same speaker
+    // gives it; another speaker's bare toll is its own count of everyone
+    let cases = [
+        ("The blast killed 13 US soldiers, the Pentagon said. The Taliban counted 20 dead.", 20),
+        ("L'explosion a tué 13 soldats américains, selon le Pentagone. Le régime taliban a lui recensé jusqu'à 20 morts.", 20),
+        ("La explosión mató a 13 soldados estadounidenses, según el Pentágono. Los talibanes informaron de 20 muertos.", 20),
+        ("قتل 13 جنديا أمريكيا بحسب البنتاغون. وقالت حركة طالبان إن 20 قتيلا سقطوا.", 20),
+    ];
+    for (text, value) in cases {
+        assert_eq!(claim_of(text, value).group, UNKNOWN_GROUP, "{text}");
+    }
+    // the same speaker, shortened, still continues it
+    let c = claim_of(
+        "The Syrian civil defence said 9 civilians were killed. The civil defence added that 6 of the dead were children.",
+        9,
+    );
+    assert_eq!(c.group, "civilians");
+    let c = claim_of(
+        "قال الدفاع المدني السوري إن تسعة مدنيين قتلوا وأصيب نحو عشرين مدنيا. وأضاف الدفاع المدني أن ٦ من المصابين نقلوا إلى مستشفيات.",
+        6,
+    );
+    assert_eq!(c.group, "civilians");
+}
+
+#[test]
+fn an_emphatic_pronoun_between_a_name_and_its_verb_is_not_the_name() {
+    for text in [
+        "Le régime taliban a lui recensé jusqu'à 20 morts.",
+        "Les talibans ont eux aussi recensé jusqu'à 20 morts.",
+    ] {
+        let c = claim_of(text, 20);
+        assert!(
+            c.source.as_deref().is_some_and(|s| s.contains("taliban")),
+            "{text}: {:?}",
+            c.source
+        );
     }
 }

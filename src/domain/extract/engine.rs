@@ -6,6 +6,7 @@ use super::lexicon::{Kind, Lexicon, NounClass};
 use super::measures::{find_cue, toll_before, toll_subject_measure, Cue};
 use super::numbers::{find_numbers, NumExpr};
 use super::subjects::{Nation, SubjectMatcher};
+use super::text::fold;
 use super::tokens::TokKind;
 use crate::domain::claim::{ExtractedClaim, Measure, Qualifier, UNKNOWN_GROUP};
 use std::ops::Range;
@@ -311,6 +312,14 @@ fn context_group(doc: &Doc, lx: &Lexicon) -> Option<String> {
 
 /// The source for a figure at token `at`: the nearest marker in its sentence, else the last
 /// one earlier in the same paragraph (line).
+/// Whether two attributions name one speaker: one is the other, shortened or not ("the Syrian
+/// civil defence" and "the civil defence").
+fn same_speaker(a: &str, b: &str) -> bool {
+    let (a, b) = (fold(a), fold(b));
+    let (a, b) = (a.trim(), b.trim());
+    a.contains(b) || b.contains(a)
+}
+
 fn source_for(doc: &Doc, markers: &Markers, sent: usize, at: usize) -> Option<String> {
     let first = markers.list.partition_point(|m| m.sent < sent);
     // A marker naming its source beats one that carries an earlier source over.
@@ -508,7 +517,8 @@ pub(crate) fn extract(lx: &Lexicon, subj: &SubjectMatcher, text: &str) -> Vec<Ex
     let mut drafts: Vec<Draft> = Vec::new();
     let mut fwd_parents: Vec<(usize, usize)> = Vec::new();
     let mut last_explicit: Option<String> = None;
-    let mut last_by_measure: Vec<Option<String>> = vec![None; Measure::ALL.len()];
+    // the last group read per measure, with the source that gave it
+    let mut last_by_measure: Vec<Option<(String, Option<String>)>> = vec![None; Measure::ALL.len()];
     let mut draft_of_expr = vec![usize::MAX; exprs.len()];
 
     for (xi, x) in exprs.iter().enumerate() {
@@ -696,6 +706,7 @@ pub(crate) fn extract(lx: &Lexicon, subj: &SubjectMatcher, text: &str) -> Vec<Ex
             continue;
         }
 
+        let source = source_for(&doc, &markers, sent, x.s);
         let parent_group = parent.map(|p| drafts[p].claim.group.clone());
         let prev_in_sentence = drafts
             .last()
@@ -738,7 +749,17 @@ pub(crate) fn extract(lx: &Lexicon, subj: &SubjectMatcher, text: &str) -> Vec<Ex
         } else if np.head == Some(Some(NounClass::Generic)) {
             context.clone().unwrap_or_else(|| UNKNOWN_GROUP.to_string())
         } else {
-            let same_measure = || last_by_measure[measure as usize].clone();
+            // a bare toll continues the last group of its measure ("13 soldiers killed … 20
+            // dead"), unless another source gives it: that source's toll is its own count
+            let same_measure = || {
+                last_by_measure[measure as usize]
+                    .clone()
+                    .filter(|(_, by)| match (by, &source) {
+                        (Some(by), Some(now)) => same_speaker(by, now),
+                        _ => true,
+                    })
+                    .map(|(g, _)| g)
+            };
             parent_group
                 .or_else(|| {
                     if np.measure_noun {
@@ -756,11 +777,10 @@ pub(crate) fn extract(lx: &Lexicon, subj: &SubjectMatcher, text: &str) -> Vec<Ex
             .text
             .as_ref()
             .map(|r| doc.span_text(r.start, r.end).to_string());
-        let source = source_for(&doc, &markers, sent, x.s);
         if explicit {
             last_explicit = Some(group.clone());
         }
-        last_by_measure[measure as usize] = Some(group.clone());
+        last_by_measure[measure as usize] = Some((group.clone(), source.clone()));
         if let Some(slot) = draft_of_expr.get_mut(xi) {
             *slot = drafts.len();
         }
