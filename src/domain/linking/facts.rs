@@ -16,7 +16,9 @@
 //!    group with the same measure and value comes from the same article or the same source.
 //!    Otherwise an `unknown` figure of people joins `civilians` when at least two thirds of the
 //!    event's figures of that measure that name a group name civilians.
-//! 3. `part_of` pointing at a larger figure of the same fact explains the part (whoever said it).
+//! 3. `part_of` pointing at a larger figure of the same fact explains the part (whoever said it),
+//!    unless the part has a narrower scope than its whole ("100,000 children" among "300,000
+//!    homeless"): then it is compared in rule 6 with other sources' figures of that scope.
 //!    So do two or three figures of one article version that add up to another of its figures
 //!    (an article's own breakdown, whoever gives each term), and a figure at most an eighth of
 //!    another figure of its article ([`SHARE_RATIO`]: a share, not a rival count).
@@ -428,10 +430,14 @@ fn link_fact(measure: Measure, group: &str, idx: &[usize], all: &[Resolved]) -> 
     let members: Vec<&Resolved> = idx.iter().map(|&i| &all[i]).collect();
     let by_id: HashMap<i64, &Resolved> = members.iter().map(|r| (r.c.claim_id, *r)).collect();
     let mut role: HashMap<i64, (Role, String)> = HashMap::new();
-    // rule 3: part_of within the fact
+    // rule 3: part_of within the fact; a part of narrower scope than its whole (the children
+    // among the homeless) stays its source's figure for that scope, compared in rule 6 with
+    // other sources' figures of it and accounted for by the whole only if none gives one
     for r in &members {
         if let Some(w) = r.c.part_of.and_then(|w| by_id.get(&w)) {
+            let narrower = relation(r.c.scope.as_deref(), w.c.scope.as_deref()) == Relation::Inside;
             if w.c.claim_id != r.c.claim_id
+                && !narrower
                 && interval(r.c).hi <= interval(w.c).hi
                 && r.c.value <= top(w.c)
             {

@@ -1060,3 +1060,41 @@ fn an_earlier_count_with_no_current_figure_is_left_alone() {
     let f = &b.link()[0];
     assert_ne!(role(f, only), Role::Explained);
 }
+
+#[test]
+fn a_part_of_narrower_scope_is_still_compared_with_other_sources_of_that_scope() {
+    let mut b = B::new();
+    let displaced = |b: &mut B, article: i64, value: i64, q: Qualifier, source: &str| {
+        b.add(
+            article,
+            1,
+            value,
+            q,
+            Measure::Displaced,
+            "civilians",
+            Some(source),
+        )
+    };
+    // "300,000 homeless, among them 100,000 children" in one report; UNICEF: about 80,000 children
+    let whole = displaced(&mut b, 1, 300_000, Qualifier::AtLeast, "the governor");
+    let part = displaced(&mut b, 1, 100_000, Qualifier::Exact, "the governor");
+    b.get(part).part_of = Some(whole);
+    b.get(part).scope = Some("sub:children".into());
+    let unicef = displaced(&mut b, 2, 80_000, Qualifier::Exact, "UNICEF");
+    b.get(unicef).scope = Some("sub:children".into());
+    let f = &b.link()[0];
+    assert_eq!(role(f, part), Role::Disputed, "{f:?}");
+    assert_eq!(role(f, unicef), Role::Disputed);
+    assert_ne!(role(f, whole), Role::Disputed);
+
+    // with no other figure of children, the part is accounted for by its whole
+    let mut b = B::new();
+    let whole = displaced(&mut b, 1, 300_000, Qualifier::AtLeast, "the governor");
+    let part = displaced(&mut b, 1, 100_000, Qualifier::Exact, "the governor");
+    b.get(part).part_of = Some(whole);
+    b.get(part).scope = Some("sub:children".into());
+    displaced(&mut b, 2, 320_000, Qualifier::Approx, "UNICEF");
+    let f = &b.link()[0];
+    assert_eq!(role(f, part), Role::Explained, "{f:?}");
+    assert!(!f.conflict);
+}
