@@ -357,6 +357,14 @@ fn find_dates_in_line(text: &str, published: Option<NaiveDate>) -> Vec<DayMentio
         }
     }
     let day_words = day_words();
+    // past a second name of the same month, as Arabic gives two ("6 آذار/مارس 2023")
+    let past_other_name = |j: usize| -> usize {
+        words
+            .get(j)
+            .and_then(|w| day_words.get(w))
+            .and_then(|e| e.lookup(MONTH_TABLE, &words, j))
+            .map_or(j, |(_, n)| j + n)
+    };
     let mut i = 0;
     while i < words.len() {
         let Some(entry) = day_words.get(words[i]) else {
@@ -374,7 +382,12 @@ fn find_dates_in_line(text: &str, published: Option<NaiveDate>) -> Vec<DayMentio
             let day_before = words.get(before).and_then(|w| day_number(w));
             if let Some(day) = day_before {
                 push(
-                    complete(year_after(&words, i + n), month, day, published),
+                    complete(
+                        year_after(&words, past_other_name(i + n)),
+                        month,
+                        day,
+                        published,
+                    ),
                     &mut out,
                 );
             } else if let Some(day) = words.get(i + n).and_then(|w| day_number(w)) {
@@ -384,7 +397,7 @@ fn find_dates_in_line(text: &str, published: Option<NaiveDate>) -> Vec<DayMentio
                     &mut out,
                 );
             }
-            i += n;
+            i = past_other_name(i + n);
             continue;
         }
         if let Some(p) = published {
@@ -446,6 +459,20 @@ mod tests {
                 month: 10,
                 day: 14
             }]
+        );
+        // a month's two Arabic names before its year
+        let y = |year, month, day| DayMention {
+            year: Some(year),
+            month,
+            day,
+        };
+        assert_eq!(
+            find_dates("زلزال 17 أغسطس/آب 1999 في تركيا", None),
+            vec![y(1999, 8, 17)]
+        );
+        assert_eq!(
+            find_dates("يوم 6 شباط/فبراير 2023", None),
+            vec![y(2023, 2, 6)]
         );
         assert_eq!(
             find_dates("الأحد 12 مارس 2023", None),
