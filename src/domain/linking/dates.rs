@@ -2,6 +2,10 @@
 //! octubre", and, when the publication date is known, relative words ("yesterday", "أمس",
 //! "hier", "ayer", "ieri", "ontem", "today") and weekday names (the latest such day on or before
 //! publication).
+//!
+//! A full date (with its year) that follows "since" within a few words ("the largest since the
+//! earthquake of 17 August 1999", «منذ زلزال 17 أغسطس 1999», "depuis le 17 août 1999") is a
+//! point of comparison in the past, not a day the text reports on, and is left out.
 
 use super::normalize::fold;
 use chrono::{Datelike, Duration, NaiveDate};
@@ -306,6 +310,19 @@ fn year_number(w: &str) -> Option<i32> {
     w.parse().ok().filter(|y| (1900..=2100).contains(y))
 }
 
+/// Words for "since" (folded), before a past point of comparison.
+const SINCE: &[&str] = &["since", "depuis", "desde", "dal", "dalla", "dallo", "منذ"];
+
+/// How many words may stand between "since" and the date ("the earthquake of").
+const SINCE_REACH: usize = 4;
+
+/// Whether "since" stands within [`SINCE_REACH`] words before word `i`.
+fn after_since(words: &[&str], i: usize) -> bool {
+    words[i.saturating_sub(SINCE_REACH)..i.min(words.len())]
+        .iter()
+        .any(|w| SINCE.contains(w))
+}
+
 fn year_after(words: &[&str], mut j: usize) -> Option<i32> {
     if j < words.len() && matches!(words[j], "de" | "del" | "di") {
         j += 1;
@@ -381,21 +398,16 @@ fn find_dates_in_line(text: &str, published: Option<NaiveDate>) -> Vec<DayMentio
             };
             let day_before = words.get(before).and_then(|w| day_number(w));
             if let Some(day) = day_before {
-                push(
-                    complete(
-                        year_after(&words, past_other_name(i + n)),
-                        month,
-                        day,
-                        published,
-                    ),
-                    &mut out,
-                );
+                let year = year_after(&words, past_other_name(i + n));
+                if !(year.is_some() && after_since(&words, before)) {
+                    push(complete(year, month, day, published), &mut out);
+                }
             } else if let Some(day) = words.get(i + n).and_then(|w| day_number(w)) {
                 // MONTH DAY [YEAR]
-                push(
-                    complete(year_after(&words, i + n + 1), month, day, published),
-                    &mut out,
-                );
+                let year = year_after(&words, i + n + 1);
+                if !(year.is_some() && after_since(&words, i)) {
+                    push(complete(year, month, day, published), &mut out);
+                }
             }
             i = past_other_name(i + n);
             continue;
@@ -473,6 +485,21 @@ mod tests {
         assert_eq!(
             find_dates("يوم 6 شباط/فبراير 2023", None),
             vec![y(2023, 2, 6)]
+        );
+        // a past point of comparison after "since" is not a reported day; a day without a year
+        // after it may be the start of what is reported
+        for text in [
+            "وتعد هذه الهزة الأكبر في تركيا منذ زلزال 17 أغسطس/آب 1999 الذي تسبب في مقتل 17 ألف شخص",
+            "the strongest quake to hit Turkey since the earthquake of August 17, 1999",
+            "le plus meurtrier depuis le séisme du 17 août 1999",
+            "el peor desde el terremoto del 17 de agosto de 1999",
+            "il più forte dal terremoto del 17 agosto 1999",
+        ] {
+            assert_eq!(find_dates(text, None), vec![], "{text}");
+        }
+        assert_eq!(
+            find_dates("depuis le 6 février, les secours cherchent", None),
+            vec![md(2, 6)]
         );
         assert_eq!(
             find_dates("الأحد 12 مارس 2023", None),

@@ -36,6 +36,9 @@
 //!    together with another source's position is disputed; the fact is then a conflict. A
 //!    provisional toll of harm reads as "at least" its figure.
 //!
+//! 7. A toll of everyone (`unknown`) below another source's toll of civilians, same measure and
+//!    scope, disputes it; the civilians' figure joins the question of everyone ([`floors`]).
+//!
 //! Low / best / high (as UCDP does) come from the positions: low is the smallest lower bound,
 //! high the largest stated figure, best the figure most positions agree with (ties: the latest).
 
@@ -252,10 +255,86 @@ pub fn link_event(claims: &[LinkClaim], sources: &SourceDirectory) -> Vec<Fact> 
             .or_default()
             .push(i);
     }
-    by_question
+    let mut facts: Vec<Fact> = by_question
         .into_iter()
         .filter_map(|((measure, group), idx)| link_fact(measure, &group, &idx, &resolved))
-        .collect()
+        .collect();
+    floors(&mut facts, &resolved);
+    facts
+}
+
+/// Rule 7: a toll of everyone (group `unknown`) is at least the toll of civilians of the same
+/// measure and scope. A source whose toll of everyone stays below another source's toll of
+/// civilians ("up to 20 dead" against "60 Afghan civilians") disputes it: the civilians' figure
+/// joins the question of everyone as a disputed member (it stays a member of its own question
+/// too). Armed sides are left out: reports often count them apart from the toll ("90 people,
+/// in addition to 13 US soldiers").
+fn floors(facts: &mut [Fact], resolved: &[Resolved]) {
+    let by_id: HashMap<i64, &Resolved> = resolved.iter().map(|r| (r.c.claim_id, r)).collect();
+    let standing = |m: &Member| m.position && m.role != Role::Explained;
+    // (fact of everyone, its member below the floor, the floor's member, the floor's group)
+    let mut found: Vec<(usize, i64, Member, String)> = Vec::new();
+    for (ui, everyone) in facts.iter().enumerate() {
+        if everyone.group != UNKNOWN_GROUP {
+            continue;
+        }
+        let groups = facts
+            .iter()
+            .filter(|g| g.measure == everyone.measure && g.group == CIVILIANS);
+        for g in groups {
+            for floor in g.members.iter().filter(|m| standing(m)) {
+                let Some(fc) = by_id.get(&floor.claim_id).map(|r| r.c) else {
+                    continue;
+                };
+                for below in everyone.members.iter().filter(|m| standing(m)) {
+                    let Some(bc) = by_id.get(&below.claim_id).map(|r| r.c) else {
+                        continue;
+                    };
+                    let comparable = below.source_key != floor.source_key
+                        && relation(bc.scope.as_deref(), fc.scope.as_deref()) == Relation::Same;
+                    if comparable && interval(bc).hi < interval(fc).lo {
+                        found.push((ui, below.claim_id, floor.clone(), g.group.clone()));
+                    }
+                }
+            }
+        }
+    }
+    for (ui, below_id, floor, group) in found {
+        let floor_fig = by_id
+            .get(&floor.claim_id)
+            .map(|r| desc(r.c))
+            .unwrap_or_default();
+        let fact = &mut facts[ui];
+        let mut below_fig = String::new();
+        if let Some(m) = fact.members.iter_mut().find(|m| m.claim_id == below_id) {
+            below_fig = by_id
+                .get(&m.claim_id)
+                .map(|r| format!("{} ({})", desc(r.c), m.source_name))
+                .unwrap_or_default();
+            let why = format!("fewer than {floor_fig} {group} ({})", floor.source_name);
+            m.reason = if m.role == Role::Disputed {
+                format!("{}; {why}", m.reason)
+            } else {
+                why
+            };
+            m.role = Role::Disputed;
+        }
+        fact.conflict = true;
+        match fact
+            .members
+            .iter_mut()
+            .find(|m| m.claim_id == floor.claim_id)
+        {
+            Some(m) => m.reason = format!("{}; more than everyone's {below_fig}", m.reason),
+            None => fact.members.push(Member {
+                role: Role::Disputed,
+                position: false,
+                reason: format!("{group} alone: more than everyone's {below_fig}"),
+                ..floor
+            }),
+        }
+        fact.members.sort_by_key(|m| m.claim_id);
+    }
 }
 
 /// Rules 1 and 2: sources per article version, outlet-voice restatements, unknown groups.

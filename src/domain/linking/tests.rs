@@ -1098,3 +1098,91 @@ fn a_part_of_narrower_scope_is_still_compared_with_other_sources_of_that_scope()
     assert_eq!(role(f, part), Role::Explained, "{f:?}");
     assert!(!f.conflict);
 }
+
+#[test]
+fn a_toll_of_everyone_below_another_sources_toll_of_civilians_disputes_it() {
+    let mut b = B::new();
+    // the event also counts an armed side, so people of no side stay a question of their own
+    b.add(
+        3,
+        1,
+        13,
+        Qualifier::Exact,
+        Measure::Killed,
+        "us",
+        Some("the Pentagon"),
+    );
+    let civilians = b.killed(1, 60, None);
+    let everyone = b.add(
+        2,
+        1,
+        20,
+        Qualifier::AtMost,
+        Measure::Killed,
+        UNKNOWN_GROUP,
+        Some("the Taliban"),
+    );
+    let facts = b.link();
+    let f = fact(&facts, Measure::Killed, UNKNOWN_GROUP);
+    assert!(f.conflict, "{f:?}");
+    assert_eq!(role(f, everyone), Role::Disputed);
+    assert_eq!(role(f, civilians), Role::Disputed);
+    assert!(reason(f, everyone).contains("fewer than 60 civilians"));
+    // the civilians' figure is still a member of its own question
+    let own = fact(&facts, Measure::Killed, "civilians");
+    assert!(own.members.iter().any(|m| m.claim_id == civilians));
+}
+
+#[test]
+fn a_toll_of_everyone_above_civilians_or_below_an_armed_side_is_no_dispute() {
+    let mut b = B::new();
+    // the event also counts an armed side, so people of no side stay a question of their own
+    b.add(
+        3,
+        1,
+        13,
+        Qualifier::Exact,
+        Measure::Killed,
+        "us",
+        Some("the Pentagon"),
+    );
+    b.killed(1, 60, None);
+    let everyone = b.add(
+        2,
+        1,
+        90,
+        Qualifier::Exact,
+        Measure::Killed,
+        UNKNOWN_GROUP,
+        None,
+    );
+    let facts = b.link();
+    assert!(!fact(&facts, Measure::Killed, UNKNOWN_GROUP).conflict);
+    assert_ne!(
+        role(fact(&facts, Measure::Killed, UNKNOWN_GROUP), everyone),
+        Role::Disputed
+    );
+
+    // "90 people, in addition to 13 US soldiers": armed sides are often counted apart
+    let mut b = B::new();
+    b.add(
+        1,
+        1,
+        28,
+        Qualifier::AtLeast,
+        Measure::Killed,
+        "us",
+        Some("the Pentagon"),
+    );
+    b.add(
+        2,
+        1,
+        20,
+        Qualifier::Exact,
+        Measure::Killed,
+        UNKNOWN_GROUP,
+        Some("the Taliban"),
+    );
+    let facts = b.link();
+    assert!(!fact(&facts, Measure::Killed, UNKNOWN_GROUP).conflict);
+}
