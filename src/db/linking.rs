@@ -15,6 +15,7 @@ use crate::domain::linking::{
     candidate_keys, link_event, match_event, signature, EventSignature, Fact, Gazetteer, LinkClaim,
     Member, Role, SourceDirectory,
 };
+use crate::domain::url_date::reported_time;
 use crate::domain::{ExtractedClaim, Measure, Qualifier};
 
 /// At most this many events sharing a place are scored for a new article (most recent first).
@@ -403,6 +404,8 @@ fn link_claims(conn: &mut PgConnection, event_id: i64) -> QueryResult<Vec<LinkCl
             |(claim_id, article_id, (version, stored, hash), start, published, outlet, url, c)| {
                 let (value, value_max, qualifier, measure, group, source, part_of, scope, stage) =
                     c;
+                // an article with no published date of its own is dated by its address
+                let published = reported_time(published, url.as_deref());
                 LinkClaim {
                     claim_id,
                     article_id,

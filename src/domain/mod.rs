@@ -13,3 +13,4 @@ pub mod pipeline;
 pub mod quote;
 pub mod search_text;
 pub mod submission;
+pub mod url_date;

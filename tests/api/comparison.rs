@@ -307,3 +307,53 @@ fn api_best(api: &Value, fact: i64) -> Value {
         .expect("the fact")["best"]
         .clone()
 }
+
+/// Posts `text` at `url` with no published date; returns (article id, event id).
+async fn post_undated(app: &TestApp, text: &str, url: &str, outlet: &str) -> (i64, i64) {
+    let response = app
+        .post_article_json(&serde_json::json!({"text": text, "url": url, "outlet": outlet}))
+        .await;
+    assert_eq!(response.status().as_u16(), 201, "posting {url}");
+    let body: Value = response.json().await.unwrap();
+    let article_id = body["article_id"].as_i64().unwrap();
+    let article = app.get_json(&format!("/api/articles/{article_id}")).await;
+    (article_id, article["event_id"].as_i64().unwrap())
+}
+
+#[tokio::test]
+async fn an_undated_articles_figures_are_dated_by_the_day_its_address_names() {
+    // the same two reports, with the later day on one address and then on the other: the figure
+    // at the later address is the observatory's current one whichever order they arrive in
+    for (later_text, earlier_text) in [(FIRST_REVISED, FIRST), (FIRST, FIRST_REVISED)] {
+        let app = spawn_app().await;
+        let (later, event) = post_undated(
+            &app,
+            later_text,
+            "https://levantwire.example/2018/05/28/wadi-market-toll",
+            "Levant Wire",
+        )
+        .await;
+        let (earlier, other_event) = post_undated(
+            &app,
+            earlier_text,
+            "https://orontes.example/news/2018-05-27/wadi-market",
+            "Orontes Post",
+        )
+        .await;
+        assert_eq!(event, other_event, "one event");
+        let rows = members(&app, civilians_fact(&app, event));
+        let current: Vec<&Member> = rows.iter().filter(|m| m.6).collect();
+        assert_eq!(
+            current.len(),
+            1,
+            "one position for the observatory: {rows:?}"
+        );
+        assert_eq!(current[0].2, later, "{rows:?}");
+        let old = rows
+            .iter()
+            .find(|m| m.2 == earlier)
+            .expect("the earlier report's figure");
+        assert_eq!(old.4, "explained", "{rows:?}");
+        assert!(old.5.contains("superseded"), "{rows:?}");
+    }
+}
