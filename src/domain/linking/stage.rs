@@ -22,6 +22,8 @@
 use super::normalize::fold;
 use crate::domain::quote::sentence_around;
 use crate::domain::{ExtractedClaim, Stage};
+use aho_corasick::AhoCorasick;
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// Words and phrases that call a count provisional, in the six languages.
@@ -148,30 +150,30 @@ const PRESENT: &[&str] = &[
 ];
 
 /// A cue list folded as text is, each with a space on both sides.
-fn folded(
-    list: &'static [&'static str],
-    cell: &'static OnceLock<Vec<String>>,
-) -> &'static [String] {
+/// A cue list folded as text is, each with a space on both sides, as one automaton.
+fn automaton(list: &[&str], cell: &'static OnceLock<AhoCorasick>) -> &'static AhoCorasick {
     cell.get_or_init(|| {
-        list.iter()
+        let cues: Vec<String> = list
+            .iter()
             .map(|w| format!(" {} ", fold(w).trim()))
-            .collect()
+            .collect();
+        AhoCorasick::new(cues).unwrap_or_else(|e| panic!("stage cues: {e}"))
     })
 }
 
-fn provisional() -> &'static [String] {
-    static CELL: OnceLock<Vec<String>> = OnceLock::new();
-    folded(PROVISIONAL, &CELL)
+fn provisional() -> &'static AhoCorasick {
+    static CELL: OnceLock<AhoCorasick> = OnceLock::new();
+    automaton(PROVISIONAL, &CELL)
 }
 
-fn earlier() -> &'static [String] {
-    static CELL: OnceLock<Vec<String>> = OnceLock::new();
-    folded(EARLIER, &CELL)
+fn earlier() -> &'static AhoCorasick {
+    static CELL: OnceLock<AhoCorasick> = OnceLock::new();
+    automaton(EARLIER, &CELL)
 }
 
-fn present() -> &'static [String] {
-    static CELL: OnceLock<Vec<String>> = OnceLock::new();
-    folded(PRESENT, &CELL)
+fn present() -> &'static AhoCorasick {
+    static CELL: OnceLock<AhoCorasick> = OnceLock::new();
+    automaton(PRESENT, &CELL)
 }
 
 /// The folded text with a space on both sides, so that cues match whole words.
@@ -179,22 +181,32 @@ fn padded(text: &str) -> String {
     format!(" {} ", fold(text).trim())
 }
 
-fn has_any(padded: &str, cues: &[String]) -> bool {
-    cues.iter().any(|c| padded.contains(c.as_str()))
+/// Which kinds of cue a sentence holds, read once per sentence.
+#[derive(Clone, Copy)]
+struct SentenceCues {
+    provisional: bool,
+    earlier: bool,
 }
 
 /// The stage of each claim (same order as `claims`), read from its sentence (see the rules).
 pub fn infer_stages(text: &str, claims: &[ExtractedClaim]) -> Vec<Option<Stage>> {
+    let mut by_sentence: HashMap<usize, SentenceCues> = HashMap::new();
     let mut stages: Vec<Option<Stage>> = claims
         .iter()
         .map(|c| {
             let sentence = sentence_around(text, c.start, c.end);
             let from = sentence.as_ptr() as usize - text.as_ptr() as usize;
+            let cues = *by_sentence.entry(from).or_insert_with(|| {
+                let folded = padded(sentence);
+                SentenceCues {
+                    provisional: provisional().is_match(&folded),
+                    earlier: earlier().is_match(&folded),
+                }
+            });
             let start = c.start.clamp(from, from + sentence.len());
-            let before = &text[from..start];
-            if earlier_reaches(before) {
+            if cues.earlier && earlier_reaches(&text[from..start]) {
                 Some(Stage::Earlier)
-            } else if has_any(&padded(sentence), provisional()) {
+            } else if cues.provisional {
                 Some(Stage::Provisional)
             } else {
                 None
@@ -220,7 +232,7 @@ pub fn infer_stages(text: &str, claims: &[ExtractedClaim]) -> Vec<Option<Stage>>
 /// no word of the present comes after the last cue.
 fn earlier_reaches(before: &str) -> bool {
     let text = padded(before);
-    let last = |cues: &[String]| cues.iter().filter_map(|c| text.rfind(c.as_str())).max();
+    let last = |cues: &AhoCorasick| cues.find_overlapping_iter(&text).map(|m| m.start()).max();
     match (last(earlier()), last(present())) {
         (Some(cue), Some(now)) => cue > now,
         (Some(_), None) => true,
