@@ -402,3 +402,30 @@ fn an_emphatic_pronoun_between_a_name_and_its_verb_is_not_the_name() {
         );
     }
 }
+
+#[test]
+fn a_count_of_injuries_after_another_measure_counts_everyone() {
+    // "13 US soldiers killed and more than 150 injuries": the injuries are not the soldiers'
+    for (text, value) in [
+        (
+            "The blast killed 13 US soldiers and caused more than 150 injuries.",
+            150,
+        ),
+        (
+            "ارتفعت الحصيلة إلى مقتل 13 جنديا أمريكيا وتسجيل أكثر من 150 إصابة.",
+            150,
+        ),
+        (
+            "L'explosion a tué 13 soldats américains et fait 150 blessures graves.",
+            150,
+        ),
+    ] {
+        assert_eq!(claim_of(text, value).group, UNKNOWN_GROUP, "{text}");
+    }
+    // wounded people after the killed still share their group
+    let c = claim_of(
+        "Nineteen civilians were killed and 43 wounded in the market.",
+        43,
+    );
+    assert_eq!(c.group, "civilians");
+}

@@ -29,6 +29,8 @@ struct NounPhrase {
     head: Option<Option<NounClass>>,
     /// A measure noun stands in the phrase ("6 of the wounded").
     measure_noun: bool,
+    /// The measure word counts incidents, not people ("150 injuries", «150 إصابة»).
+    incident_noun: bool,
     /// The nation of a demonym in the phrase ("Russian soldiers", "soldats russes", "60 Afghans").
     nation: Option<&'static Nation>,
     /// The group of a side named in the phrase ("pro-Russian", "Iran-backed", "loyal to X").
@@ -225,6 +227,7 @@ fn scan_noun_phrase(
         }
         let is_measure = doc.has(j, |k| matches!(k, Kind::Measure(_)));
         np.measure_noun |= is_measure;
+        np.incident_noun |= is_measure && lx.is_incident_noun(doc.t.norm(j));
         match lx.noun_class_possessed(doc.t.norm(j)) {
             Some((c, possessed)) if !is_measure || c != NounClass::Generic => {
                 np.hostile |= c == NounClass::Hostile;
@@ -708,9 +711,12 @@ pub(crate) fn extract(lx: &Lexicon, subj: &SubjectMatcher, text: &str) -> Vec<Ex
 
         let source = source_for(&doc, &markers, sent, x.s);
         let parent_group = parent.map(|p| drafts[p].claim.group.clone());
+        // a count of incidents ("more than 150 injuries") after a figure of another measure
+        // ("13 US soldiers killed") counts them over everyone, not over that figure's group
         let prev_in_sentence = drafts
             .last()
             .filter(|d| d.sent == sent)
+            .filter(|d| !np.incident_noun || d.claim.measure == measure)
             .map(|d| d.claim.group.clone());
         let mut explicit = false;
         let own_people = np.possessive

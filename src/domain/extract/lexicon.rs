@@ -125,6 +125,9 @@ pub(crate) struct NounSection {
     children: Words,
     /// women, نساء: the same.
     women: Words,
+    /// Nouns that count incidents rather than people ("150 injuries", «150 إصابة», "cases"): such
+    /// a count does not take the group of a figure of another measure before it.
+    incidents: Words,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -359,6 +362,7 @@ pub(crate) struct Lexicon {
     /// Nouns naming things rather than people, with the kind they name.
     things: FxMap<Box<str>, SubjectKind>,
     possessives: FxMap<Box<str>, ()>,
+    incidents: FxMap<Box<str>, ()>,
     /// Affiliation phrases by their first word.
     affiliations: FxMap<Box<str>, Vec<Affiliation>>,
     pub affiliation_prefixes: Vec<Box<str>>,
@@ -382,6 +386,7 @@ impl Lexicon {
             nouns: FxMap::default(),
             things: FxMap::default(),
             possessives: FxMap::default(),
+            incidents: FxMap::default(),
             affiliations: FxMap::default(),
             affiliation_prefixes: Vec::new(),
             affiliation_suffixes: Vec::new(),
@@ -559,6 +564,10 @@ impl Lexicon {
                 self.things.entry(key.into_boxed_str()).or_insert(kind);
             }
         }
+        for w in &nn.incidents {
+            self.incidents
+                .insert(super::text::fold(w).into_boxed_str(), ());
+        }
         for w in &nn.possessive {
             self.possessives
                 .insert(super::text::fold(w).into_boxed_str(), ());
@@ -696,6 +705,11 @@ impl Lexicon {
     /// A possessive determiner that refers back to the speaker: "its", "their", "ses", "sus".
     pub fn is_possessive(&self, folded: &str) -> bool {
         self.possessives.contains_key(folded)
+    }
+
+    /// Whether a folded word counts incidents rather than people ("injuries", «إصابات»).
+    pub fn is_incident_noun(&self, folded: &str) -> bool {
+        self.incidents.contains_key(folded)
     }
 
     /// The affiliation phrases starting with a folded word.
