@@ -313,8 +313,6 @@ fn context_group(doc: &Doc, lx: &Lexicon) -> Option<String> {
         .map(|(g, _)| lx.context_groups[g].clone())
 }
 
-/// The source for a figure at token `at`: the nearest marker in its sentence, else the last
-/// one earlier in the same paragraph (line).
 /// Whether two attributions name one speaker: one is the other, shortened or not ("the Syrian
 /// civil defence" and "the civil defence").
 fn same_speaker(a: &str, b: &str) -> bool {
@@ -323,6 +321,8 @@ fn same_speaker(a: &str, b: &str) -> bool {
     a.contains(b) || b.contains(a)
 }
 
+/// The source for a figure at token `at`: the nearest marker in its sentence, else the last
+/// one earlier in the same paragraph (line).
 fn source_for(doc: &Doc, markers: &Markers, sent: usize, at: usize) -> Option<String> {
     let first = markers.list.partition_point(|m| m.sent < sent);
     // A marker naming its source beats one that carries an earlier source over.

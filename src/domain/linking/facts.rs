@@ -35,7 +35,6 @@
 //! 6. Positions are compared through their intervals ([`Interval`]): a position that cannot hold
 //!    together with another source's position is disputed; the fact is then a conflict. A
 //!    provisional toll of harm reads as "at least" its figure.
-//!
 //! 7. A toll of everyone (`unknown`) below another source's toll of civilians, same measure and
 //!    scope, disputes it; the civilians' figure joins the question of everyone ([`floors`]).
 //!
@@ -171,16 +170,20 @@ fn cmp_order(a: &LinkClaim, b: &LinkClaim) -> Ordering {
     }
 }
 
-/// The counts a figure allows. A provisional toll of harm (killed, wounded, casualties: counts
-/// that only grow while bodies are found and the wounded die) allows any count from it up.
-fn interval(c: &LinkClaim) -> Interval {
-    let growing = matches!(
-        c.measure,
+/// Whether a measure is a toll of harm (killed, wounded, casualties): counts that break down
+/// into shares and only grow while bodies are found and the wounded die.
+fn is_harm_toll(measure: Measure) -> bool {
+    matches!(
+        measure,
         Measure::Killed | Measure::Wounded | Measure::Casualties
-    );
+    )
+}
+
+/// The counts a figure allows. A provisional toll of harm allows any count from it up.
+fn interval(c: &LinkClaim) -> Interval {
     let qualifier = match c.qualifier {
         Qualifier::Exact | Qualifier::Approx
-            if growing && c.value > 0 && c.stage == Some(Stage::Provisional) =>
+            if is_harm_toll(c.measure) && c.value > 0 && c.stage == Some(Stage::Provisional) =>
         {
             Qualifier::AtLeast
         }
@@ -846,11 +849,7 @@ fn dwarfed(members: &[&Resolved]) -> Vec<(i64, String)> {
         let c = r.c;
         // crowd sizes and arrests are disputed by orders of magnitude (police 3,000, organisers
         // 40,000); only tolls of harm break down into shares
-        let toll = matches!(
-            c.measure,
-            Measure::Killed | Measure::Wounded | Measure::Casualties
-        );
-        if c.value <= 0 || !toll {
+        if c.value <= 0 || !is_harm_toll(c.measure) {
             continue;
         }
         let whole = largest[&doc_key(c)]

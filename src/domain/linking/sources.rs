@@ -257,29 +257,7 @@ impl SourceDirectory {
             last = m.end;
         }
         rest.push_str(&folded[last..]);
-        let substantive = rest
-            .split(' ')
-            .filter(|w| !w.is_empty())
-            .filter(|w| !self.filler.contains(*w) && !self.filler.contains(strip_arabic_article(w)))
-            .count();
-        // two-word fillers ("porte parole")
-        let substantive = if substantive > 0 {
-            let mut r = format!(
-                " {} ",
-                rest.split_whitespace().collect::<Vec<_>>().join(" ")
-            );
-            for f in &self.multiword_filler {
-                r = r.replace(f.as_str(), " ");
-            }
-            r.split(' ')
-                .filter(|w| !w.is_empty())
-                .filter(|w| {
-                    !self.filler.contains(*w) && !self.filler.contains(strip_arabic_article(w))
-                })
-                .count()
-        } else {
-            0
-        };
+        let substantive = self.substantive_words(&rest);
         if !kinds.is_empty() && substantive == 0 {
             Attribution::Short { kinds, folded }
         } else {
@@ -290,6 +268,30 @@ impl SourceDirectory {
         }
     }
 
+    /// How many words of folded text are not filler, one-word ("the", «المتحدث») or two-word
+    /// ("porte parole").
+    fn substantive_words(&self, folded: &str) -> usize {
+        let count = |text: &str| {
+            text.split(' ')
+                .filter(|w| !w.is_empty())
+                .filter(|w| {
+                    !self.filler.contains(*w) && !self.filler.contains(strip_arabic_article(w))
+                })
+                .count()
+        };
+        if count(folded) == 0 {
+            return 0;
+        }
+        let mut r = format!(
+            " {} ",
+            folded.split_whitespace().collect::<Vec<_>>().join(" ")
+        );
+        for f in &self.multiword_filler {
+            r = r.replace(f.as_str(), " ");
+        }
+        count(&r)
+    }
+
     /// Whether a resolved source names nobody: the outlet's own voice, a short reference that
     /// found no one to resolve to, or words that are all filler ("the official", "a
     /// spokesman", «مسؤول», "un responsable").
@@ -297,12 +299,10 @@ impl SourceDirectory {
         if source.key.starts_with("outlet:") || source.key.starts_with("kind:") {
             return true;
         }
-        source.key.strip_prefix("x:").is_some_and(|words| {
-            words
-                .split(' ')
-                .filter(|w| !w.is_empty())
-                .all(|w| self.filler.contains(w) || self.filler.contains(strip_arabic_article(w)))
-        })
+        source
+            .key
+            .strip_prefix("x:")
+            .is_some_and(|words| self.substantive_words(words) == 0)
     }
 
     /// The kinds of a resolved source: a listed source's own, or those its name's words name.

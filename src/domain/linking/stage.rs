@@ -149,7 +149,6 @@ const PRESENT: &[&str] = &[
     "حاليا",
 ];
 
-/// A cue list folded as text is, each with a space on both sides.
 /// A cue list folded as text is, each with a space on both sides, as one automaton.
 fn automaton(list: &[&str], cell: &'static OnceLock<AhoCorasick>) -> &'static AhoCorasick {
     cell.get_or_init(|| {
