@@ -318,6 +318,11 @@ pub(crate) fn resolve_markers(doc: &Doc, nums: &[bool]) -> Vec<Marker> {
             };
             let Kind::Attr(kind) = m.kind else { break };
             let after = i + m.len as usize;
+            // "طلب عدم نشر اسمه": the reporting word is a noun of what was withheld
+            if i > sent.start && doc.has(i - 1, |k| k == Kind::Withheld) {
+                i = after;
+                continue;
+            }
             let prev_here = last_here.clone();
             let np = match kind {
                 // ", affermano i russi,", ", said the minister,": a verb between commas has

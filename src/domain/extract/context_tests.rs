@@ -429,3 +429,41 @@ fn a_count_of_injuries_after_another_measure_counts_everyone() {
     );
     assert_eq!(c.group, "civilians");
 }
+
+#[test]
+fn members_counted_by_another_named_speaker_are_not_the_group_named_before() {
+    // soldiers of an unnamed side, counted by a speaker other than the one who named the last
+    // group, are that speaker's people; an unnamed "official" is not the same speaker as
+    // "a Taliban official"
+    let cases = [
+        "An official said 13 US soldiers died. A Taliban official told Reuters that at least 28 of the movement's members were killed.",
+        "Un responsable a indiqué que 13 soldats américains sont morts. Un responsable taliban a déclaré à Reuters qu'au moins 28 membres du mouvement ont été tués.",
+        "وقال مسؤول إن 13 جنديا أمريكيا قتلوا. وذكر مسؤول من طالبان طلب عدم نشر اسمه، لوكالة رويترز أن ما لا يقل عن 28 من عناصر الحركة لقوا مصرعهم.",
+    ];
+    for text in cases {
+        assert_eq!(claim_of(text, 28).group, UNKNOWN_GROUP, "{text}");
+        assert_eq!(claim_of(text, 13).group, "us", "{text}");
+    }
+    // the same speaker, shortened, keeps the group, and so does the press reporting on it
+    let c = claim_of(
+        "Four Russian servicemen were killed, the Russian Defence Ministry said. Two military advisers died at the scene, the ministry said.",
+        2,
+    );
+    assert_eq!(c.group, "russia");
+    let c = claim_of(
+        "أعلنت وزارة الدفاع الروسية مقتل خمسة جنود روس. وتحدثت صحيفة محلية عن جنازات أقيمت لأربعة جنود قالت إنهم قتلوا في سورية.",
+        4,
+    );
+    assert_eq!(c.group, "russia");
+}
+
+#[test]
+fn a_reporting_word_after_not_names_what_was_withheld() {
+    // «طلب عدم نشر اسمه»: asked that his name not be published; "نشر" is no marker there
+    let text = "وذكر مسؤول من طالبان طلب عدم نشر اسمه، لوكالة رويترز أن 28 مقاتلا قتلوا.";
+    let source = claim_of(text, 28).source.unwrap_or_default();
+    assert!(source.contains("مسؤول من طالبان"), "{source}");
+    // «دون ذكر أسمائهم»: without naming them; the dead are the outlet's own figure
+    let text = "قتل 12 شخصا في القصف دون ذكر أسمائهم.";
+    assert_eq!(claim_of(text, 12).source, None);
+}

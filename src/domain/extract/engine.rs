@@ -9,6 +9,7 @@ use super::subjects::{Nation, SubjectMatcher};
 use super::text::fold;
 use super::tokens::TokKind;
 use crate::domain::claim::{ExtractedClaim, Measure, Qualifier, UNKNOWN_GROUP};
+use crate::domain::linking::SourceDirectory;
 use std::ops::Range;
 
 struct Draft {
@@ -314,11 +315,21 @@ fn context_group(doc: &Doc, lx: &Lexicon) -> Option<String> {
 }
 
 /// Whether two attributions name one speaker: one is the other, shortened or not ("the Syrian
-/// civil defence" and "the civil defence").
+/// civil defence" and "the civil defence", "the Russian Defence Ministry" and "the ministry"):
+/// the words of the shorter, filler aside, are all in the longer. An attribution that names no one ("an official", «مسؤول») is one speaker with another only
+/// when worded the same: "A Taliban official" is not the "official" quoted before.
 fn same_speaker(a: &str, b: &str) -> bool {
-    let (a, b) = (fold(a), fold(b));
-    let (a, b) = (a.trim(), b.trim());
-    a.contains(b) || b.contains(a)
+    if fold(a).trim() == fold(b).trim() {
+        return true;
+    }
+    let directory = SourceDirectory::builtin();
+    let (wa, wb) = (directory.key_words(a), directory.key_words(b));
+    let (short, long) = if wa.len() <= wb.len() {
+        (wa, wb)
+    } else {
+        (wb, wa)
+    };
+    !short.is_empty() && short.iter().all(|w| long.contains(w))
 }
 
 /// The source for a figure at token `at`: the nearest marker in its sentence, else the last
@@ -519,7 +530,8 @@ pub(crate) fn extract(lx: &Lexicon, subj: &SubjectMatcher, text: &str) -> Vec<Ex
     let context = context_group(&doc, lx);
     let mut drafts: Vec<Draft> = Vec::new();
     let mut fwd_parents: Vec<(usize, usize)> = Vec::new();
-    let mut last_explicit: Option<String> = None;
+    // the last group a figure named, with who gave that figure
+    let mut last_explicit: Option<(String, Option<String>)> = None;
     // the last group read per measure, with the source that gave it
     let mut last_by_measure: Vec<Option<(String, Option<String>)>> = vec![None; Measure::ALL.len()];
     let mut draft_of_expr = vec![usize::MAX; exprs.len()];
@@ -742,7 +754,20 @@ pub(crate) fn extract(lx: &Lexicon, subj: &SubjectMatcher, text: &str) -> Vec<Ex
             source_group(&doc, subj, &markers, sent, x.s)
                 .map(str::to_string)
                 .or(parent_group)
-                .or_else(|| last_explicit.clone())
+                // "28 of its members", said by another speaker than the last named group's
+                // figure, are that speaker's people, not the group named before; the press
+                // has no people of its own and reports on that group's
+                .or_else(|| {
+                    last_explicit
+                        .clone()
+                        .filter(|(_, by)| match (by, &source) {
+                            (Some(by), Some(now)) => {
+                                same_speaker(by, now) || SourceDirectory::builtin().is_press(now)
+                            }
+                            _ => true,
+                        })
+                        .map(|(g, _)| g)
+                })
                 .unwrap_or_else(|| UNKNOWN_GROUP.to_string())
         } else if np.head == Some(Some(NounClass::Others)) {
             parent_group
@@ -783,8 +808,8 @@ pub(crate) fn extract(lx: &Lexicon, subj: &SubjectMatcher, text: &str) -> Vec<Ex
             .text
             .as_ref()
             .map(|r| doc.span_text(r.start, r.end).to_string());
-        if explicit {
-            last_explicit = Some(group.clone());
+        if explicit && group != UNKNOWN_GROUP {
+            last_explicit = Some((group.clone(), source.clone()));
         }
         last_by_measure[measure as usize] = Some((group.clone(), source.clone()));
         if let Some(slot) = draft_of_expr.get_mut(xi) {

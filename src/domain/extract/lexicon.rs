@@ -81,6 +81,9 @@ pub(crate) struct AttributionSection {
     quote_via: Words,
     continuation: Words,
     participle: Words,
+    /// Words after which a reporting word says what was withheld, not who spoke ("طلب عدم
+    /// نشر اسمه": asked that his name not be published).
+    withheld: Words,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -257,6 +260,8 @@ pub(crate) enum Kind {
     Measure(Measure),
     Attr(AttrKind),
     QuoteVia,
+    /// "عدم" before a reporting word: it names what was withheld, and is no marker.
+    Withheld,
     DenyVerb,
     DenyAfter,
     DenyNone,
@@ -503,6 +508,7 @@ impl Lexicon {
         self.add_all(&a.continuation, Kind::Attr(AttrKind::Continuation));
         self.add_all(&a.participle, Kind::Attr(AttrKind::Participle));
         self.add_all(&a.quote_via, Kind::QuoteVia);
+        self.add_all(&a.withheld, Kind::Withheld);
         let d = &l.denial;
         self.add_all(&d.verbs, Kind::DenyVerb);
         self.add_all(&d.after, Kind::DenyAfter);

@@ -56,6 +56,9 @@ pub struct SourceRef {
     pub name: String,
 }
 
+/// Kinds of source (`sources.toml`) that are the press.
+const PRESS_KINDS: [&str; 3] = ["newspaper", "agency", "local_media"];
+
 /// How an attribution text reads before in-article resolution.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Attribution {
@@ -292,6 +295,25 @@ impl SourceDirectory {
         count(&r)
     }
 
+    /// The words of an attribution that are not filler, folded, Arabic article taken off
+    /// ("the Russian Defence Ministry" → russian, defence, ministry; "an official" → none).
+    pub fn key_words(&self, raw: &str) -> Vec<String> {
+        let folded = fold(raw);
+        let mut padded = format!(
+            " {} ",
+            folded.split_whitespace().collect::<Vec<_>>().join(" ")
+        );
+        for f in &self.multiword_filler {
+            padded = padded.replace(f.as_str(), " ");
+        }
+        padded
+            .split_whitespace()
+            .map(strip_arabic_article)
+            .filter(|w| !self.filler.contains(*w))
+            .map(str::to_string)
+            .collect()
+    }
+
     /// Whether a resolved source names nobody: the outlet's own voice, a short reference that
     /// found no one to resolve to, or words that are all filler ("the official", "a
     /// spokesman", «مسؤول», "un responsable").
@@ -303,6 +325,18 @@ impl SourceDirectory {
             .key
             .strip_prefix("x:")
             .is_some_and(|words| self.substantive_words(words) == 0)
+    }
+
+    /// Whether an attribution is the press (a newspaper, an agency, local media): it reports
+    /// on others' people, and has no people of its own among a toll's soldiers or fighters.
+    pub fn is_press(&self, raw: &str) -> bool {
+        let kinds: BTreeSet<String> = match self.classify(raw) {
+            Attribution::Known { index } => {
+                self.data.sources[index].kinds.iter().cloned().collect()
+            }
+            Attribution::Named { kinds, .. } | Attribution::Short { kinds, .. } => kinds,
+        };
+        PRESS_KINDS.iter().any(|k| kinds.contains(*k))
     }
 
     /// The kinds of a resolved source: a listed source's own, or those its name's words name.
