@@ -39,6 +39,8 @@ pub enum Stage {
     Provisional,
     /// A count the report says has since been revised ("an earlier toll", «في وقت سابق»).
     Earlier,
+    /// A count the report says the toll has risen to ("rose to 13", «ارتفع … إلى 13»).
+    Risen,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -73,7 +75,7 @@ named_enum!(Qualifier, "qualifier", {
 });
 
 named_enum!(Stage, "stage", {
-    Provisional => "provisional", Earlier => "earlier",
+    Provisional => "provisional", Earlier => "earlier", Risen => "risen",
 });
 
 named_enum!(Measure, "measure", {

@@ -547,6 +547,10 @@ fn link_fact(measure: Measure, group: &str, idx: &[usize], all: &[Resolved]) -> 
     for (earlier, why) in earlier_counts(&members) {
         role.entry(earlier).or_insert((Role::Explained, why));
     }
+    // rule 3e: a lower count without a named source dates from before a reported rise
+    for (before, why) in before_a_rise(&members) {
+        role.entry(before).or_insert((Role::Explained, why));
+    }
     // group the rest by source and scope: a source has one position per scope
     let mut by_source: BTreeMap<(&str, Option<&str>), Vec<&Resolved>> = BTreeMap::new();
     for r in &members {
@@ -912,6 +916,46 @@ fn earlier_counts(members: &[&Resolved]) -> Vec<(i64, String)> {
                     "the count {} calls earlier ({}); revised since",
                     e.outlet,
                     desc(e)
+                ),
+            ))
+        })
+        .collect()
+}
+
+/// Rule 3e: a report that says the toll has risen to a figure ("rose to 13", «ارتفع عدد القتلى
+/// إلى 13») tells that lower counts were given before. A lower count of the same scope given
+/// without a named source in another report (the outlet's own voice, "an official") is one of
+/// them: explained as superseded by the rise. A named source's lower figure stays its own
+/// position, and so does a lower count whose report is dated after the rise's.
+fn before_a_rise(members: &[&Resolved]) -> Vec<(i64, String)> {
+    let rises: Vec<&LinkClaim> = members
+        .iter()
+        .map(|r| r.c)
+        .filter(|c| c.stage == Some(Stage::Risen))
+        .collect();
+    if rises.is_empty() {
+        return Vec::new();
+    }
+    members
+        .iter()
+        .filter(|r| r.anonymous && r.c.stage != Some(Stage::Risen))
+        .filter_map(|r| {
+            let c = r.c;
+            let rise = rises.iter().find(|h| {
+                doc_key(h) != doc_key(c)
+                    && h.scope == c.scope
+                    && interval(c).hi < interval(h).lo
+                    && match (c.published, h.published) {
+                        (Some(lower), Some(risen)) => lower <= risen,
+                        _ => true,
+                    }
+            })?;
+            Some((
+                c.claim_id,
+                format!(
+                    "from before the rise {} reports (to {}); superseded",
+                    rise.outlet,
+                    desc(rise)
                 ),
             ))
         })

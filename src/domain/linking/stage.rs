@@ -7,15 +7,21 @@
 //!   "had earlier said", "avait plus tôt évoqué", "habían calculado anteriormente",
 //!   «في وقت سابق», "up from"). Linking takes it, and the same figure in other reports of the
 //!   question, as a superseded count rather than a rival (see `facts`).
+//! - *Risen*: the report says the toll has risen to the figure ("rose to 13", "s'est alourdi
+//!   à", "è salito a", «ارتفعت الحصيلة إلى»). Lower counts of the question given without a named
+//!   source date from before the rise (see `facts`).
 //!
 //! Rules (cues folded as the text is, matched as whole words):
 //! 1. A provisional cue anywhere in a figure's sentence marks every figure of that sentence: the
 //!    cue qualifies the toll the sentence gives, whichever side of the figures it stands.
 //! 2. An earlier cue marks the figures after it in its sentence, up to a word of the present
 //!    ("now", "désormais", «الآن»), which starts the revised count.
-//! 3. Earlier wins over provisional ("un premier bilan provisoire").
-//! 4. A figure with no cue of its own that gives the same count as a provisional figure of its
-//!    text (same measure and value: a headline restating the body) is provisional too.
+//! 3. Earlier wins over provisional ("un premier bilan provisoire"), and both over risen.
+//! 4. A figure with no cue of its own (or a rise cue only) that gives the same count as a
+//!    provisional figure of its text (same measure and value: a headline restating the body) is
+//!    provisional too.
+//! 5. A rise cue marks the first figure after it in its sentence: the count it rose to ("rose
+//!    to 20,318, with 80,052 injured" marks 20,318 only).
 //!
 //! Call order: after extraction, on the same text and claims (see `domain::pipeline`).
 
@@ -135,6 +141,57 @@ const EARLIER: &[&str] = &[
     "في البداية",
 ];
 
+/// Words and phrases that say a toll has risen to the figure after them.
+const RISEN: &[&str] = &[
+    // en
+    "rose to",
+    "risen to",
+    "rises to",
+    "rising to",
+    "climbed to",
+    "climbs to",
+    "increased to",
+    "jumped to",
+    // fr
+    "s est alourdi a",
+    "s est alourdi",
+    "est passe a",
+    "a grimpe a",
+    "grimpe a",
+    "s eleve desormais a",
+    // es
+    "ascendio a",
+    "asciende a",
+    "aumento a",
+    "subio a",
+    "sube a",
+    "se elevo a",
+    "se eleva a",
+    // it
+    "salito a",
+    "salita a",
+    "sale a",
+    "salgono a",
+    "aumentato a",
+    "cresciuto a",
+    // pt
+    "subiu para",
+    "sobe para",
+    "aumentou para",
+    "elevou para",
+    "eleva para",
+    // ar
+    "ارتفع",
+    "ارتفعت",
+    "يرتفع",
+    "ترتفع",
+    "ليرتفع",
+    "لترتفع",
+    "وارتفع",
+    "وارتفعت",
+    "ارتفاع",
+];
+
 /// Words of the present that end an earlier cue's reach: the revised count follows them.
 const PRESENT: &[&str] = &[
     "now",
@@ -170,6 +227,11 @@ fn earlier() -> &'static AhoCorasick {
     automaton(EARLIER, &CELL)
 }
 
+fn risen() -> &'static AhoCorasick {
+    static CELL: OnceLock<AhoCorasick> = OnceLock::new();
+    automaton(RISEN, &CELL)
+}
+
 fn present() -> &'static AhoCorasick {
     static CELL: OnceLock<AhoCorasick> = OnceLock::new();
     automaton(PRESENT, &CELL)
@@ -185,6 +247,7 @@ fn padded(text: &str) -> String {
 struct SentenceCues {
     provisional: bool,
     earlier: bool,
+    risen: bool,
 }
 
 /// The stage of each claim (same order as `claims`), read from its sentence (see the rules).
@@ -200,6 +263,7 @@ pub fn infer_stages(text: &str, claims: &[ExtractedClaim]) -> Vec<Option<Stage>>
                 SentenceCues {
                     provisional: provisional().is_match(&folded),
                     earlier: earlier().is_match(&folded),
+                    risen: risen().is_match(&folded),
                 }
             });
             let start = c.start.clamp(from, from + sentence.len());
@@ -207,6 +271,17 @@ pub fn infer_stages(text: &str, claims: &[ExtractedClaim]) -> Vec<Option<Stage>>
                 Some(Stage::Earlier)
             } else if cues.provisional {
                 Some(Stage::Provisional)
+            } else if cues.risen {
+                // only the first figure after the cue is the count it rose to
+                let since = claims
+                    .iter()
+                    .filter(|d| d.end <= c.start && d.start >= from)
+                    .map(|d| d.end)
+                    .max()
+                    .unwrap_or(from);
+                risen()
+                    .is_match(&padded(&text[since..start]))
+                    .then_some(Stage::Risen)
             } else {
                 None
             }
@@ -220,7 +295,7 @@ pub fn infer_stages(text: &str, claims: &[ExtractedClaim]) -> Vec<Option<Stage>>
         .map(|(c, _)| count(c))
         .collect();
     for (c, s) in claims.iter().zip(stages.iter_mut()) {
-        if s.is_none() && provisional.contains(&count(c)) {
+        if matches!(s, None | Some(Stage::Risen)) && provisional.contains(&count(c)) {
             *s = Some(Stage::Provisional);
         }
     }
@@ -341,7 +416,10 @@ mod tests {
     #[test]
     fn the_revised_figure_after_an_earlier_cue_is_current() {
         // the cue stands after the current figure, or a word of the present starts the new count
-        assert_eq!(stage("The toll rose to 158, up from 154.", "158"), None);
+        assert_eq!(
+            stage("The toll rose to 158, up from 154.", "158"),
+            Some(Stage::Risen)
+        );
         assert_eq!(
             stage(
                 "The governor had earlier said 30 but now says 39 died.",
@@ -361,7 +439,6 @@ mod tests {
     #[test]
     fn an_ordinary_toll_has_no_stage() {
         for (text, figure) in [
-            ("The death toll has risen to 158, the ministry said.", "158"),
             ("Earthquake kills 20,000 in Turkey.", "20,000"),
             ("قتل 237 شخصا على الأقل.", "237"),
             (
@@ -398,5 +475,28 @@ mod tests {
             ),
             Some(Stage::Earlier)
         );
+    }
+
+    #[test]
+    fn the_count_a_toll_rose_to_is_marked_risen_and_the_figures_after_it_are_not() {
+        for (text, figure) in [
+            ("The death toll has risen to 158, the ministry said.", "158"),
+            ("Le bilan s'est alourdi à 52 morts.", "52"),
+            ("El balance ascendió a 39 muertos.", "39"),
+            (
+                "Il bilancio delle vittime è salito a 20.213 morti.",
+                "20.213",
+            ),
+            ("O número de mortos subiu para 170.", "170"),
+            (
+                "وارتفع عدد قتلى التفجيرين بين العسكريين الأمريكيين إلى 13 عسكريا.",
+                "13",
+            ),
+        ] {
+            assert_eq!(stage(text, figure), Some(Stage::Risen), "{text}");
+        }
+        let text = "In Turkey, the death toll rose to 20,318 with 80,052 reported injured.";
+        let claims = [at(text, "20,318"), at(text, "80,052")];
+        assert_eq!(infer_stages(text, &claims), vec![Some(Stage::Risen), None]);
     }
 }

@@ -93,6 +93,13 @@ impl B {
     }
 }
 
+/// Noon on a day of August 2021.
+fn day(d: u32) -> chrono::NaiveDateTime {
+    chrono::NaiveDate::from_ymd_opt(2021, 8, d)
+        .and_then(|x| x.and_hms_opt(12, 0, 0))
+        .unwrap_or_default()
+}
+
 fn fact<'a>(facts: &'a [Fact], measure: Measure, group: &str) -> &'a Fact {
     facts
         .iter()
@@ -1049,6 +1056,37 @@ fn an_unnamed_report_of_an_earlier_count_is_superseded_and_a_named_one_stands() 
     let f = &b.link()[0];
     assert_eq!(role(f, named), Role::Disputed, "{f:?}");
     assert_eq!(role(f, rival), Role::Disputed);
+}
+
+#[test]
+fn a_lower_unnamed_count_dates_from_before_a_reported_rise() {
+    // "the US toll rose to 13" in one report; another gives 12 in its own voice
+    let mut b = B::new();
+    let risen = b.killed(1, 13, None);
+    b.get(risen).stage = Some(Stage::Risen);
+    let unnamed = b.killed(2, 12, None);
+    let f = &b.link()[0];
+    assert_eq!(role(f, unnamed), Role::Explained, "{f:?}");
+    assert!(reason(f, unnamed).contains("before the rise"));
+    assert!(!f.conflict);
+
+    // a named source's lower figure is its own position, and stays disputed
+    let mut b = B::new();
+    let risen = b.killed(1, 20318, Some("the country's disaster agency"));
+    b.get(risen).stage = Some(Stage::Risen);
+    let named = b.killed(2, 20213, Some("Fahrettin Koca"));
+    let f = &b.link()[0];
+    assert_eq!(role(f, named), Role::Disputed, "{f:?}");
+
+    // a lower count reported after the rise is no earlier stage of it
+    let mut b = B::new();
+    let risen = b.killed(1, 13, None);
+    b.get(risen).stage = Some(Stage::Risen);
+    b.get(risen).published = Some(day(27));
+    let later = b.killed(2, 12, None);
+    b.get(later).published = Some(day(29));
+    let f = &b.link()[0];
+    assert_eq!(role(f, later), Role::Disputed, "{f:?}");
 }
 
 #[test]
