@@ -1,7 +1,7 @@
 //! The claims of a text as every entry point stores them: extracted, then parts linked to the
 //! figures they belong to ("including five children", "بينهم", "two of them"), then scoped
 //! (the place, time, rate or kind of thing a figure is about; see `linking::scope`), then
-//! staged (provisional or earlier counts; see `linking::stage`).
+//! staged (provisional, earlier or risen counts; see `linking::stage`).
 
 use super::extract::Extractor;
 use super::linking::scope::infer_scopes;
