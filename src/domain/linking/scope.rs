@@ -310,9 +310,11 @@ pub fn infer_scopes(
         other[i] = kind_scope(c, extractor)
             .or_else(|| rate_scope(after))
             .or_else(|| time_scope(&years, s_from, s_to, latest_year));
-        places[i] = place_scope(before, after, prev_end.is_none(), gazetteer);
+        places[i] = place_scope(before, after, gazetteer)
+            .or_else(|| opening_place(&text[s_from..c.start], gazetteer));
     }
-    // a place narrows a figure only where the article divides that measure by place
+    // a place narrows a figure only where the article divides that measure (or another toll of
+    // harm) by place
     let mut by_measure: HashMap<Measure, BTreeSet<&str>> = HashMap::new();
     for (c, p) in claims.iter().zip(&places) {
         if let Some(p) = p {
@@ -331,11 +333,17 @@ pub fn infer_scopes(
         })
         .map(|(m, _)| m)
         .collect();
+    // tolls of harm go together: an article that divides the dead by country ("20,318 in
+    // Turkey", "3,513 in Syria") divides the injured by it too, even where it gives one
+    // country's injured only
+    let harm = |m: &Measure| matches!(m, Measure::Killed | Measure::Wounded | Measure::Casualties);
+    let harm_divided = divided.iter().any(harm);
+    let narrows = |m: Measure| divided.contains(&m) || (harm_divided && harm(&m));
     claims
         .iter()
         .zip(other)
         .zip(places)
-        .map(|((c, o), p)| o.or_else(|| p.filter(|_| divided.contains(&c.measure))))
+        .map(|((c, o), p)| o.or_else(|| p.filter(|_| narrows(c.measure))))
         .collect()
 }
 
@@ -505,12 +513,7 @@ fn path_of(key: &str, gazetteer: &Gazetteer) -> String {
     format!("in:{}", parts.join("/"))
 }
 
-fn place_scope(
-    before: &str,
-    after: &str,
-    first_in_sentence: bool,
-    gazetteer: &Gazetteer,
-) -> Option<String> {
+fn place_scope(before: &str, after: &str, gazetteer: &Gazetteer) -> Option<String> {
     let raw_before = raw_clauses(before);
     let raw_after = raw_clauses(after);
     let own_before = fold(raw_before.last().copied().unwrap_or(""));
@@ -524,21 +527,22 @@ fn place_scope(
         .chain(after_clauses.first().into_iter().flatten())
         .copied()
         .collect();
-    if let Some(a) = area_of(&own) {
-        return Some(a);
+    area_of(&own).or_else(|| locative_place(&own, gazetteer))
+}
+
+/// "In Turkey, the toll rose to 20,318 with 80,052 injured": a short locative clause opening
+/// the sentence (`prefix`, from the sentence's start to the figure) frames every figure of the
+/// sentence that names no place of its own.
+fn opening_place(prefix: &str, gazetteer: &Gazetteer) -> Option<String> {
+    let raw = raw_clauses(prefix);
+    if raw.len() < 2 {
+        return None;
     }
-    if let Some(p) = locative_place(&own, gazetteer) {
-        return Some(p);
-    }
-    // "In Turkey, 20,318 died": a short locative clause opening the sentence
-    if first_in_sentence && raw_before.len() >= 2 {
-        let lead = fold(raw_before[raw_before.len() - 2]);
-        let words: Vec<&str> = lead.split(' ').filter(|w| !w.is_empty()).collect();
-        if words.len() <= 5 {
-            return area_of(&words).or_else(|| locative_place(&words, gazetteer));
-        }
-    }
-    None
+    let lead = fold(raw[0]);
+    let words: Vec<&str> = lead.split(' ').filter(|w| !w.is_empty()).collect();
+    (words.len() <= 5)
+        .then(|| area_of(&words).or_else(|| locative_place(&words, gazetteer)))
+        .flatten()
 }
 
 #[cfg(test)]
@@ -598,10 +602,22 @@ mod tests {
     }
 
     #[test]
-    fn an_opening_place_clause_scopes_the_first_figure() {
+    fn an_opening_place_clause_scopes_every_figure_of_its_sentence() {
         let text = "In Turkey, 20,318 people were killed. In Syria, 3,513 people died.";
         assert_eq!(scope_of(text, 20318).as_deref(), Some("in:tr"));
         assert_eq!(scope_of(text, 3513).as_deref(), Some("in:sy"));
+        // the figures after the first take the opening place too, unless they name their own
+        let text = "In Turkey, the death toll rose to 20,318 with 80,052 reported injured. \
+                    In Syria, 3,513 people died and 5,273 were injured, 2,950 of them in rebel-held areas.";
+        assert_eq!(scope_of(text, 80052).as_deref(), Some("in:tr"));
+        assert_eq!(scope_of(text, 5273).as_deref(), Some("in:sy"));
+        assert_eq!(scope_of(text, 2950).as_deref(), Some("in:~rebel"));
+        let text = "وفي تركيا، ارتفعت الحصيلة إلى 20318 قتيلا و80052 جريحا. وفي سوريا، قتل 3513 شخصا وأصيب 5273 آخرون.";
+        assert_eq!(scope_of(text, 80052).as_deref(), Some("in:tr"));
+        assert_eq!(scope_of(text, 5273).as_deref(), Some("in:sy"));
+        // a long opening clause is an aside, not a frame: where someone spoke
+        let text = "In Syria, 3,513 died. Speaking in the southeastern city of Sanliurfa on Saturday, Erdogan added that 80,104 people had been injured in Turkey and 20 in Syria.";
+        assert_ne!(scope_of(text, 80104).as_deref(), Some("in:tr/tr.sanliurfa"));
     }
 
     #[test]
