@@ -98,7 +98,11 @@ fn back_segment(
 
 fn trim_np(doc: &Doc, r: Range<usize>) -> Option<Range<usize>> {
     let (mut a, mut b) = (r.start, r.end);
-    while a < b && (doc.is_punct(a) && !matches!(doc.t.raw(a), "(" | "«" | "“" | "\"")) {
+    // leading punctuation, and an auxiliary opening the clause ("وكانت شبكة رووداو قد ذكرت")
+    while a < b
+        && ((doc.is_punct(a) && !matches!(doc.t.raw(a), "(" | "«" | "“" | "\""))
+            || (doc.has(a, |k| k == Kind::Aux) && !doc.has(a, |k| k == Kind::Pronoun)))
+    {
         a += 1;
     }
     while a < b && doc.is_punct(b - 1) && !matches!(doc.t.raw(b - 1), ")" | "»" | "”" | "\"") {

@@ -467,3 +467,13 @@ fn a_reporting_word_after_not_names_what_was_withheld() {
     let text = "قتل 12 شخصا في القصف دون ذكر أسمائهم.";
     assert_eq!(claim_of(text, 12).source, None);
 }
+
+#[test]
+fn an_auxiliary_opening_the_clause_is_not_part_of_the_name() {
+    // «وكانت شبكة رووداو قد ذكرت»: "Rudaw had reported"
+    let text = "وكانت شبكة رووداو الكردية قد ذكرت أن 230 مدنيا قتلوا.";
+    assert_eq!(
+        claim_of(text, 230).source.as_deref(),
+        Some("شبكة رووداو الكردية")
+    );
+}

@@ -200,6 +200,7 @@ fn scan_noun_phrase(
                     | Kind::Neutral
                     | Kind::PartBefore
                     | Kind::PartAmong
+                    | Kind::Majority
             )
         }) && j != skip_num
         {
@@ -247,7 +248,9 @@ fn scan_noun_phrase(
                             Kind::Function | Kind::Qual(_) | Kind::QualAfter(_) | Kind::Aux
                         )
                     });
-                if !function && j != skip_num {
+                // a dual of a thing ("لمنزلين": two houses) is its own noun
+                let own_noun = j == skip_num && lx.thing_kind(doc.t.norm(j)).is_some();
+                if !function && (j != skip_num || own_noun) {
                     np.head.get_or_insert(None);
                     np.text.get_or_insert(j..j + 1);
                 }

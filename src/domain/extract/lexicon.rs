@@ -131,6 +131,9 @@ pub(crate) struct NounSection {
     /// Nouns that count incidents rather than people ("150 injuries", «150 إصابة», "cases"): such
     /// a count does not take the group of a figure of another measure before it.
     incidents: Words,
+    /// "mostly", «غالبيتهم»: what follows describes most of the people counted, not who they
+    /// all are ("100 people, mostly women and children").
+    majority: Words,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -260,6 +263,8 @@ pub(crate) enum Kind {
     Measure(Measure),
     Attr(AttrKind),
     QuoteVia,
+    /// "mostly", «غالبيتهم»: ends the noun phrase of a figure.
+    Majority,
     /// "عدم" before a reporting word: it names what was withheld, and is no marker.
     Withheld,
     DenyVerb,
@@ -570,6 +575,7 @@ impl Lexicon {
                 self.things.entry(key.into_boxed_str()).or_insert(kind);
             }
         }
+        self.add_all(&nn.majority, Kind::Majority);
         for w in &nn.incidents {
             self.incidents
                 .insert(super::text::fold(w).into_boxed_str(), ());

@@ -670,6 +670,30 @@ mod tests {
     }
 
     #[test]
+    fn people_mostly_women_and_children_are_everyone_not_a_subset() {
+        for text in [
+            "The strike killed 100 people, mostly women and children.",
+            "قتل حوالي 100 شخص آخرين غالبيتهم من النساء والأطفال في القصف.",
+            "La frappe a tué 100 personnes, pour la plupart des femmes et des enfants.",
+            "El ataque mató a 100 personas, en su mayoría mujeres y niños.",
+        ] {
+            assert_eq!(scope_of(text, 100), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_dual_of_a_thing_counts_that_thing() {
+        // «قصف لمنزلين»: the bombing of two houses; the dual is its own noun
+        let text = "وأن حوالي 100 شخص قُتلوا في قصف لمنزلين بالساحل الأيمن.";
+        assert_eq!(
+            scope_of(text, 2)
+                .as_deref()
+                .map(|s| s.starts_with("of:buildings")),
+            Some(true)
+        );
+    }
+
+    #[test]
     fn rates_and_earlier_years_are_not_tolls_of_the_event() {
         assert_eq!(
             scope_of(
