@@ -98,10 +98,16 @@ fn back_segment(
 
 fn trim_np(doc: &Doc, r: Range<usize>) -> Option<Range<usize>> {
     let (mut a, mut b) = (r.start, r.end);
-    // leading punctuation, and an auxiliary opening the clause ("وكانت شبكة رووداو قد ذكرت")
+    // leading punctuation, and an auxiliary opening the clause ("وكانت شبكة رووداو قد ذكرت");
+    // not a capitalised word ("São Paulo"), nor one that is also an article in another
+    // language (the French "a" is the English "A")
+    let opening_aux = |i: usize| {
+        doc.has(i, |k| k == Kind::Aux)
+            && !doc.has(i, |k| matches!(k, Kind::Pronoun | Kind::Appositive))
+            && !doc.t.raw(i).chars().next().is_some_and(char::is_uppercase)
+    };
     while a < b
-        && ((doc.is_punct(a) && !matches!(doc.t.raw(a), "(" | "«" | "“" | "\""))
-            || (doc.has(a, |k| k == Kind::Aux) && !doc.has(a, |k| k == Kind::Pronoun)))
+        && ((doc.is_punct(a) && !matches!(doc.t.raw(a), "(" | "«" | "“" | "\"")) || opening_aux(a))
     {
         a += 1;
     }

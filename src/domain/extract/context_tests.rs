@@ -476,4 +476,13 @@ fn an_auxiliary_opening_the_clause_is_not_part_of_the_name() {
         claim_of(text, 230).source.as_deref(),
         Some("شبكة رووداو الكردية")
     );
+    // an adverb between the name and its verb is not the name
+    let text = "Rudaw first reported on March 23 that 130 people were killed in one house.";
+    assert_eq!(claim_of(text, 130).source.as_deref(), Some("Rudaw"));
+    // an article that is an auxiliary in another language stays ("a" is French "has")
+    let text = "A Britain-based war monitor said that 35 fighters were killed.";
+    assert_eq!(
+        claim_of(text, 35).source.as_deref(),
+        Some("A Britain-based war monitor")
+    );
 }
