@@ -87,6 +87,18 @@ impl Extractor {
             })
     }
 
+    /// The country (ISO code, lowercase) a text names first by a demonym or the country's name:
+    /// "il ministro della Salute turco" → `tr`, «وزارة الصحة السورية» → `sy`.
+    pub fn nation_of(&self, text: &str) -> Option<String> {
+        let doc = doc::Doc::new(text, self.lexicon);
+        (0..doc.len()).find_map(|i| {
+            self.subjects
+                .demonyms
+                .match_at(&doc, i, true)
+                .map(|(n, _, _)| n.code.to_lowercase())
+        })
+    }
+
     /// Every number the parser reads in `text` (digits in three scripts, number words, duals,
     /// ranges), claim or not, in text order — the first stage of [`Extractor::extract`].
     pub fn figures(&self, text: &str) -> Vec<Figure> {

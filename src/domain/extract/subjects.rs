@@ -52,8 +52,7 @@ const DEMONYMS: &str = include_str!("demonyms.tsv");
 /// "43 Syrians"), and with an armed noun ("Syrian soldiers").
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Nation {
-    /// ISO 3166-1 alpha-2 code, for tests and diagnostics.
-    #[allow(dead_code)]
+    /// ISO 3166-1 alpha-2 code.
     pub code: Box<str>,
     pub people: Box<str>,
     pub armed: Box<str>,

@@ -339,6 +339,28 @@ pub fn infer_scopes(
     let harm = |m: &Measure| matches!(m, Measure::Killed | Measure::Wounded | Measure::Casualties);
     let harm_divided = divided.iter().any(harm);
     let narrows = |m: Measure| divided.contains(&m) || (harm_divided && harm(&m));
+    // a national authority's toll with no place of its own ("the Turkish health minister
+    // said 20,213 died") is its country's, where the article divides the toll by country
+    if harm_divided {
+        let countries: BTreeSet<String> = places
+            .iter()
+            .flatten()
+            .filter_map(|p| p.strip_prefix("in:"))
+            .filter_map(|p| p.split('/').next())
+            .filter(|cc| cc.len() == 2)
+            .map(str::to_string)
+            .collect();
+        for (i, c) in claims.iter().enumerate() {
+            if places[i].is_some() || other[i].is_some() || !harm(&c.measure) {
+                continue;
+            }
+            if let Some(cc) = c.source.as_deref().and_then(|s| extractor.nation_of(s)) {
+                if countries.contains(&cc) {
+                    places[i] = Some(format!("in:{cc}"));
+                }
+            }
+        }
+    }
     claims
         .iter()
         .zip(other)
@@ -667,6 +689,18 @@ mod tests {
                 "{text}"
             );
         }
+    }
+
+    #[test]
+    fn a_national_authoritys_toll_is_its_countrys_where_the_article_divides_by_country() {
+        let text = "In Syria, 3,513 people died. In Turkey, 20,318 people were killed. \
+                    The Turkish health minister said 80,052 people were injured.";
+        assert_eq!(scope_of(text, 80052).as_deref(), Some("in:tr"));
+        let text = "وفي سوريا، قتل 3513 شخصا. وفي تركيا، قتل 20318 شخصا. وقالت وزارة الصحة التركية إن 80052 شخصا أصيبوا.";
+        assert_eq!(scope_of(text, 80052).as_deref(), Some("in:tr"));
+        // one country only: the speaker's nation narrows nothing
+        let text = "In Syria, 26 soldiers died. The Russian Defence Ministry said 4 Russian soldiers were killed.";
+        assert_eq!(scope_of(text, 4), None);
     }
 
     #[test]
