@@ -486,3 +486,15 @@ fn an_auxiliary_opening_the_clause_is_not_part_of_the_name() {
         Some("A Britain-based war monitor")
     );
 }
+
+#[test]
+fn a_named_sources_bare_toll_after_the_outlets_own_figure_is_its_own_count() {
+    // the outlet counts US soldiers in its own voice; NBC's total is of everyone
+    let text = "At least 13 U.S. service members were killed in the bombings. \
+                NBC News reported that the total was 113, citing a Health Ministry official.";
+    assert_eq!(claim_of(text, 13).group, "us");
+    assert_eq!(claim_of(text, 113).group, UNKNOWN_GROUP);
+    // the outlet's own bare toll after its own figure still continues it
+    let text = "Four Russian soldiers were killed on Sunday. Two died at the scene.";
+    assert_eq!(claim_of(text, 2).group, "russia");
+}

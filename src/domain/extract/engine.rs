@@ -784,12 +784,15 @@ pub(crate) fn extract(lx: &Lexicon, subj: &SubjectMatcher, text: &str) -> Vec<Ex
             context.clone().unwrap_or_else(|| UNKNOWN_GROUP.to_string())
         } else {
             // a bare toll continues the last group of its measure ("13 soldiers killed … 20
-            // dead"), unless another source gives it: that source's toll is its own count
+            // dead"), unless another source gives it: that source's toll is its own count,
+            // also after a figure in the outlet's own voice ("13 US soldiers were killed …
+            // NBC reported that the total was 113")
             let same_measure = || {
                 last_by_measure[measure as usize]
                     .clone()
                     .filter(|(_, by)| match (by, &source) {
                         (Some(by), Some(now)) => same_speaker(by, now),
+                        (None, Some(_)) => false,
                         _ => true,
                     })
                     .map(|(g, _)| g)

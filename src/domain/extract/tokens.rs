@@ -66,6 +66,16 @@ const ABBREVIATIONS: &[&str] = &[
     "inc", "corp", "co", "prof", "gov", "sen", "rep", "mt", "ft", "sra", "sr", "m", "mme", "av",
 ];
 
+/// The length of an initialism at the start of `bytes`: two or more single ASCII letters, each
+/// followed by a dot ("U.S.", "U.N.", "E.U."), and no letter right after the last dot.
+fn initialism_len(bytes: &[u8]) -> Option<usize> {
+    let mut n = 0;
+    while bytes.get(n).is_some_and(u8::is_ascii_alphabetic) && bytes.get(n + 1) == Some(&b'.') {
+        n += 2;
+    }
+    (n >= 4 && !bytes.get(n).is_some_and(u8::is_ascii_alphanumeric)).then_some(n)
+}
+
 pub(crate) fn tokenize(text: &str) -> Tokens<'_> {
     let bytes = text.as_bytes();
     let mut toks: Vec<Token> = Vec::with_capacity(text.len() / 5 + 1);
@@ -140,6 +150,14 @@ pub(crate) fn tokenize(text: &str) -> Tokens<'_> {
             glued = char_at(i)
                 .is_some_and(|d| d.is_alphabetic() && !('\u{0600}'..='\u{06FF}').contains(&d));
             kind = TokKind::Num;
+        } else if let Some(len) = initialism_len(&bytes[i..]) {
+            // "U.S.", "U.N.": one word, dots and all, so that it ends no sentence and counts as
+            // one word in the windows around a figure
+            for ch in text[i..i + len].chars() {
+                fold_char_into(ch, &mut norm);
+            }
+            i += len;
+            kind = TokKind::Word;
         } else if is_word_char(c) {
             i += cl;
             while let Some(d) = char_at(i) {
@@ -242,5 +260,16 @@ mod tests {
         assert_eq!(raws, ["see", "now", "next", "line"]);
         assert_eq!(t.toks[2].line, 1);
         assert_eq!(t.sents.len(), 2);
+    }
+
+    #[test]
+    fn an_initialism_is_one_word_and_ends_no_sentence() {
+        let t = tokenize("13 U.S. Service Members killed. Officials said so.");
+        let raws: Vec<&str> = (0..t.len()).map(|i| t.raw(i)).collect();
+        assert_eq!(raws[..5], ["13", "U.S.", "Service", "Members", "killed"]);
+        assert_eq!(t.sents.len(), 2, "{raws:?}");
+        // a single initial is not one
+        let t = tokenize("A. Smith said so.");
+        assert_eq!(t.raw(0), "A");
     }
 }
