@@ -140,6 +140,8 @@ pub(crate) struct NounSection {
 #[serde(deny_unknown_fields, default)]
 pub(crate) struct FilterSection {
     units: Words,
+    /// Munitions ("two rockets", «ثلاثة صواريخ»): a count of them is no count of harm.
+    munitions: Words,
     labels: Words,
     months: Words,
     neutral: Words,
@@ -524,6 +526,7 @@ impl Lexicon {
         self.add_all(&p.among, Kind::PartAmong);
         let f = &l.filters;
         self.add_all(&f.units, Kind::Unit);
+        self.add_all(&f.munitions, Kind::Unit);
         self.add_all(&f.labels, Kind::Label);
         self.add_all(&f.months, Kind::Month);
         self.add_all(&f.neutral, Kind::Neutral);

@@ -792,6 +792,26 @@ fn is_claim_number(doc: &Doc, lx: &Lexicon, xs: &[NumExpr], idx: usize) -> bool 
     if doc.has(after, |k| matches!(k, Kind::Unit | Kind::Month)) {
         return false;
     }
+    // "two Russian rockets", "three ballistic missiles": one modifier, then a unit (an
+    // adjective before its noun: Latin script only; Arabic puts it after)
+    if after + 1 < n
+        && doc.is_word(after)
+        && doc.t.raw(after).chars().all(|c| c < '\u{0250}')
+        && !doc.has(after, |k| matches!(k, Kind::Measure(_)))
+        && lx.noun_class(doc.t.norm(after)).is_none()
+        && doc.is_word(after + 1)
+        && doc.has(after + 1, |k| k == Kind::Unit)
+    {
+        return false;
+    }
+    // "17 de marzo", "17 de março", "the 17th of March": a short preposition, then a month
+    if after + 1 < n
+        && doc.is_word(after)
+        && doc.t.raw(after).chars().count() <= 3
+        && doc.has(after + 1, |k| k == Kind::Month)
+    {
+        return false;
+    }
     // The word before: a date, a label, a currency, a month, "no one".
     let before = x.s.checked_sub(1);
     if let Some(b) = before {

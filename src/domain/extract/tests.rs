@@ -324,6 +324,27 @@ const CASES: &[Case] = &[
         ],
         "portuguese",
     ),
+    // munitions and dates are no counts of harm
+    (
+        "The railway company said two Russian rockets struck the station, killing at least 35 people.",
+        &[(35, None, AtLeast, Killed, "unknown")],
+        "rockets after a modifier",
+    ),
+    (
+        "سقطت ثلاثة صواريخ على المحطة ما أدى إلى مقتل 35 شخصا.",
+        &[(35, None, Exact, Killed, "unknown")],
+        "arabic munitions",
+    ),
+    (
+        "Un bombardeo el pasado 17 de marzo mató a 105 civiles.",
+        &[(105, None, Exact, Killed, "civilians")],
+        "day of month with a preposition",
+    ),
+    (
+        "O ataque de 17 de março matou 105 civis.",
+        &[(105, None, Exact, Killed, "civilians")],
+        "day of month with a preposition (pt)",
+    ),
 ];
 
 #[test]
