@@ -498,3 +498,18 @@ fn a_named_sources_bare_toll_after_the_outlets_own_figure_is_its_own_count() {
     let text = "Four Russian soldiers were killed on Sunday. Two died at the scene.";
     assert_eq!(claim_of(text, 2).group, "russia");
 }
+
+#[test]
+fn a_relative_clause_between_a_verb_and_its_subject_is_read_past() {
+    // verb first, then an aside set off by commas, then the figure
+    for text in [
+        "وقتل في الانفجارين، اللذين تبناهما تنظيم داعش الإرهابي، 13 جنديا أميركيا.",
+        "Murieron en los dos atentados, que reivindicó el Estado Islámico, 13 soldados estadounidenses.",
+    ] {
+        let c = claim_of(text, 13);
+        assert_eq!((c.measure, c.group.as_str()), (Measure::Killed, "us"), "{text}");
+    }
+    // a count of attacks is no count of harm
+    let text = "Two blasts killed 13 American soldiers.";
+    assert!(claims(text).iter().all(|c| c.value != 2), "{text}");
+}

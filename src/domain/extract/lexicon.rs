@@ -140,7 +140,8 @@ pub(crate) struct NounSection {
 #[serde(deny_unknown_fields, default)]
 pub(crate) struct FilterSection {
     units: Words,
-    /// Munitions ("two rockets", «ثلاثة صواريخ»): a count of them is no count of harm.
+    /// Munitions and attacks ("two rockets", «ثلاثة صواريخ», "two blasts", «الانفجارين»): a
+    /// count of them is no count of harm.
     munitions: Words,
     labels: Words,
     months: Words,

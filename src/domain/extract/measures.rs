@@ -81,8 +81,17 @@ pub(crate) fn find_cue(
         j += 1;
     }
     let mut j = lead;
-    while j > sent.start && j + BACKWARD > lead {
+    let mut back = BACKWARD;
+    while j > sent.start && j + back > lead {
         let k = j - 1;
+        // A relative clause set off by commas sits between a verb and its subject («وقتل في
+        // الانفجارين، اللذين تبناهما داعش، 13 جنديا»; "killed in the blasts, which IS
+        // claimed, were 13 soldiers"): read past it.
+        if let Some(open) = relative_aside_before(doc, k, sent) {
+            back += k + 1 - open;
+            j = open;
+            continue;
+        }
         if nums[k] || doc.has(k, |x| x == Kind::Clause) {
             break;
         }
@@ -124,6 +133,19 @@ fn subset_aside(doc: &Doc, j: usize, sent: &Range<usize>) -> Option<usize> {
         return None;
     }
     (j + 2..sent.end).find(|&k| comma(k))
+}
+
+/// At a comma that closes a relative clause opened by a comma and a relative word ("، اللذين
+/// …،", ", which …,"), the opening comma, within the sentence and a dozen words.
+fn relative_aside_before(doc: &Doc, close: usize, sent: &Range<usize>) -> Option<usize> {
+    let comma = |k: usize| doc.is_punct(k) && matches!(doc.t.raw(k), "," | "،");
+    if !comma(close) {
+        return None;
+    }
+    (close.saturating_sub(14).max(sent.start)..close)
+        .rev()
+        .find(|&k| comma(k))
+        .filter(|&open| open + 1 < close && doc.has(open + 1, |k| k == Kind::Appositive))
 }
 
 /// How far back a toll predicate's subject is looked for: a subject may carry long modifiers
