@@ -250,6 +250,11 @@ fn round_collective_numbers_are_approximate() {
 fn a_partitive_figure_takes_the_measure_of_its_whole() {
     let text = "The minister said at least 120 of the 5,000 people who were injured are in critical condition.";
     assert_eq!(claim_of(text, 120).measure, Measure::Wounded);
+    // "are among the 300,000": an article between "among" and the whole
+    let text = "The United Nations said up to 100,000 children are among the 300,000 people made homeless.";
+    let c = claim_of(text, 100_000);
+    assert_eq!(c.measure, Measure::Displaced);
+    assert!(c.part_of.is_some());
 }
 
 #[test]

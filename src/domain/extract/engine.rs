@@ -589,7 +589,11 @@ pub(crate) fn extract(lx: &Lexicon, subj: &SubjectMatcher, text: &str) -> Vec<Ex
                 break;
             }
             if let Some(m) = doc.find(k, |k| k == Kind::PartAmong) {
-                let after = k + m.len as usize;
+                let mut after = k + m.len as usize;
+                // "among the 300,000": an article may stand before the whole
+                if after + 1 < n && !nums[after] && doc.is_word(after) && nums[after + 1] {
+                    after += 1;
+                }
                 if after < n && nums[after] && expr_at[after] != xi {
                     fwd_parent = Some(expr_at[after]);
                 }
