@@ -345,6 +345,16 @@ const CASES: &[Case] = &[
         &[(105, None, Exact, Killed, "civilians")],
         "day of month with a preposition (pt)",
     ),
+    (
+        "أسفر انفجار العنبر 12 في مرفأ بيروت عن مقتل 200 شخص.",
+        &[(200, None, Exact, Killed, "unknown")],
+        "a numbered place is no count",
+    ),
+    (
+        "The blast at Hangar 12 killed 200 people.",
+        &[(200, None, Exact, Killed, "unknown")],
+        "a numbered place is no count (en)",
+    ),
 ];
 
 #[test]
