@@ -274,7 +274,15 @@ fn forward_np(
         }
         j += 1;
     }
-    (trim_np(doc, a..j), via)
+    // "stando ai dati operativi", "according to the latest figures": a report noun with no
+    // "of X" after it names no one
+    let np = trim_np(doc, a..j).filter(|r| {
+        let head =
+            (r.start..r.end).find(|&k| doc.is_word(k) && !doc.has(k, |x| x == Kind::Function));
+        !(head.is_some_and(|k| doc.has(k, |x| x == Kind::TollNoun))
+            && !(r.start..r.end).any(|k| doc.has(k, |x| x == Kind::SourceOf)))
+    });
+    (np, via)
 }
 
 /// The subject at the start of a sentence, for participles ("X, a monitor, disputed …, saying").

@@ -518,3 +518,32 @@ fn a_relative_clause_between_a_verb_and_its_subject_is_read_past() {
     let text = "Two blasts killed 13 American soldiers.";
     assert!(claims(text).iter().all(|c| c.value != 2), "{text}");
 }
+
+#[test]
+fn a_report_noun_with_no_one_after_it_names_no_source() {
+    // "according to operational data" inside a quotation: the quotation's speaker gave it
+    for (text, value, source) in [
+        (
+            "“Stando ai dati operativi, oltre 30 persone sono morte”, ha scritto Kamychin su Telegram.",
+            30,
+            "Kamychin",
+        ),
+        (
+            "\"According to the latest figures, more than 30 people died,\" the governor said.",
+            30,
+            "the governor",
+        ),
+    ] {
+        assert_eq!(
+            claim_of(text, value).source.as_deref(),
+            Some(source),
+            "{text}"
+        );
+    }
+    // Italian: "a renderlo noto X" names X
+    let text = "È di almeno 50 vittime il bilancio: a renderlo noto il responsabile delle ferrovie ucraine.";
+    assert_eq!(
+        claim_of(text, 50).source.as_deref(),
+        Some("il responsabile delle ferrovie ucraine")
+    );
+}
