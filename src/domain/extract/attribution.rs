@@ -279,8 +279,9 @@ fn forward_np(
     let np = trim_np(doc, a..j).filter(|r| {
         let head =
             (r.start..r.end).find(|&k| doc.is_word(k) && !doc.has(k, |x| x == Kind::Function));
-        !(head.is_some_and(|k| doc.has(k, |x| x == Kind::TollNoun))
-            && !(r.start..r.end).any(|k| doc.has(k, |x| x == Kind::SourceOf)))
+        let bare_report_noun = head.is_some_and(|k| doc.has(k, |x| x == Kind::TollNoun))
+            && !(r.start..r.end).any(|k| doc.has(k, |x| x == Kind::SourceOf));
+        !bare_report_noun
     });
     (np, via)
 }

@@ -547,3 +547,42 @@ fn a_report_noun_with_no_one_after_it_names_no_source() {
         Some("il responsabile delle ferrovie ucraine")
     );
 }
+
+#[test]
+fn a_toll_subject_names_the_group_beside_its_measure_word() {
+    for text in [
+        "La cifra total de civiles muertos es de 141, según la BBC.",
+        "Il numero dei civili uccisi è salito a 141.",
+        "O número de civis mortos subiu para 141.",
+        "وارتفع عدد القتلى المدنيين إلى 141.",
+    ] {
+        assert_eq!(claim_of(text, 141).group, "civilians", "{text}");
+    }
+    // a place further from the measure word frames the event, it is not whom the toll counts
+    let text = "حصيلة قتلى زلزال تركيا وسوريا ترتفع إلى أكثر من 4300";
+    assert_eq!(claim_of(text, 4300).group, "unknown");
+}
+
+#[test]
+fn reporting_words_of_the_romance_languages_name_the_speaker() {
+    for (text, source) in [
+        (
+            "Al menos 20 personas murieron, precisó el ministerio.",
+            "el ministerio",
+        ),
+        (
+            "Almeno 20 persone sono morte, indicano i soccorritori.",
+            "i soccorritori",
+        ),
+        (
+            "Pelo menos 20 pessoas morreram, indicam os bombeiros.",
+            "os bombeiros",
+        ),
+        (
+            "Au moins 20 personnes sont mortes, précisent les secours.",
+            "les secours",
+        ),
+    ] {
+        assert_eq!(claim_of(text, 20).source.as_deref(), Some(source), "{text}");
+    }
+}

@@ -487,6 +487,28 @@ fn source_group<'a>(
     None
 }
 
+/// The group a toll predicate's subject names beside its measure word ("civiles muertos",
+/// "Syrians killed", «القتلى السوريين»), within the subject's reach and not past another
+/// figure. A group further off is something else ("the toll of the Turkey quake").
+fn toll_subject_group(
+    doc: &Doc,
+    subj: &SubjectMatcher,
+    nums: &[bool],
+    verb: usize,
+    sent: &Range<usize>,
+) -> Option<String> {
+    let lo = sent.start.max(verb.saturating_sub(24));
+    let measure = (lo..verb)
+        .rev()
+        .take_while(|&k| !nums[k])
+        .find(|&k| doc.has(k, |x| matches!(x, Kind::Measure(_))))?;
+    (measure.saturating_sub(1).max(lo)..(measure + 2).min(verb))
+        .filter(|&k| !nums[k])
+        .filter_map(|k| subj.match_at(doc, k))
+        .find(|(g, _)| *g != UNKNOWN_GROUP)
+        .map(|(g, _)| g.to_string())
+}
+
 pub(crate) fn figures(lx: &Lexicon, text: &str) -> Vec<super::Figure> {
     let doc = Doc::new(text, lx);
     if doc.len() == 0 {
@@ -653,6 +675,11 @@ pub(crate) fn extract(lx: &Lexicon, subj: &SubjectMatcher, text: &str) -> Vec<Ex
         let toll_measure = toll
             .filter(|_| counts_people && !matches!(own, Cue::Found { dist: 0..=1, .. }))
             .and_then(|(verb, _)| toll_subject_measure(&doc, &nums, verb, &srange));
+        // ... and its group from a group the subject names ("la cifra total de civiles
+        // muertos es de 141", "the number of Syrians killed has risen to 43")
+        let toll_group = toll
+            .filter(|_| toll_measure.is_some())
+            .and_then(|(verb, _)| toll_subject_group(&doc, subj, &nums, verb, &srange));
         // Ellipsis: a bare figure in a breakdown counts what the figure before it in the
         // sentence counted ("stands at 5,273, with 2,326 in government areas and 2,950 in …").
         // So does a figure of people in a list right after it ("16 were children, 46 women
@@ -802,6 +829,7 @@ pub(crate) fn extract(lx: &Lexicon, subj: &SubjectMatcher, text: &str) -> Vec<Ex
                     .map(|(g, _)| g)
             };
             parent_group
+                .or(toll_group)
                 .or_else(|| {
                     if np.measure_noun {
                         same_measure()
