@@ -16,7 +16,9 @@ use super::schema::{
     article_versions, articles, claims, events, fact_members, facts, member_overrides, outlets,
     sources, users,
 };
+use crate::domain::linking::title::article_day;
 use crate::domain::linking::{signature, EventSignature, Gazetteer};
+use crate::domain::url_date::date_in_url;
 
 /// One row of the event list.
 #[derive(Debug, Clone, Queryable)]
@@ -699,20 +701,26 @@ fn signature_of_articles(
     let mut sig = EventSignature::default();
     let (mut from, mut to) = (None, None);
     for &id in ids {
-        let (language, published): (String, Option<DateTime<Utc>>) = articles::table
-            .find(id)
-            .select((articles::language, articles::published_at))
-            .first(conn)?;
+        let (language, published, url): (String, Option<DateTime<Utc>>, Option<String>) =
+            articles::table
+                .find(id)
+                .select((articles::language, articles::published_at, articles::url))
+                .first(conn)?;
         let version = super::articles::version(conn, id, None)?;
         let stored = super::articles::claims_of_version(conn, version.id)?;
-        let day = published.map(|d| d.date_naive());
-        sig.merge(&signature(
+        let published = published.map(|d| d.date_naive());
+        let address_day = url.as_deref().and_then(date_in_url);
+        let article_sig = signature(
             &version.body,
             &language,
-            day,
+            published.or(address_day),
             &extracted_claims(&stored),
             gazetteer,
-        ));
+        );
+        let day = article_day(published, &article_sig, address_day);
+        let mut article_sig = article_sig;
+        article_sig.article_days.extend(day);
+        sig.merge(&article_sig);
         from = widen(from, day, true);
         to = widen(to, day, false);
     }
@@ -740,11 +748,15 @@ fn rebuild_event(conn: &mut PgConnection, event_id: i64) -> QueryResult<()> {
     diesel::update(events::table.find(event_id))
         .set((
             events::signature.eq(serde_json::to_value(&sig).unwrap_or_default()),
-            events::date_from.eq(from),
-            events::date_to.eq(to),
             events::updated_at.eq(diesel::dsl::now),
         ))
         .execute(conn)?;
+    // with no article giving a day, the event keeps the day it was stored
+    if from.is_some() {
+        diesel::update(events::table.find(event_id))
+            .set((events::date_from.eq(from), events::date_to.eq(to)))
+            .execute(conn)?;
+    }
     Ok(())
 }
 

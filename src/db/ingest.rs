@@ -124,6 +124,7 @@ pub fn prepare(submission: Submission, extractor: &Extractor) -> Prepared {
         &submission.text,
         &submission.lang,
         submission.published,
+        submission.url.as_deref(),
         &claims,
     );
     Prepared {
@@ -344,6 +345,7 @@ fn link_version(
             has_earlier_versions: outcome.version > 1,
             title: &submission.title,
             published: submission.published,
+            url: submission.url.as_deref(),
             signature: &prepared.signature,
         },
     )?;

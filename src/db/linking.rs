@@ -11,11 +11,13 @@ use diesel::sql_types::{Array, BigInt, Date, Integer, Jsonb, Nullable, Text};
 use super::schema::{
     article_versions, articles, claims, events, facts, member_overrides, outlets, sources,
 };
+use crate::domain::linking::dates::{sentence_around, weekdays_named};
+use crate::domain::linking::title::article_day;
 use crate::domain::linking::{
     candidate_keys, link_event, match_event, signature, EventSignature, Fact, Gazetteer, LinkClaim,
     Member, Role, SourceDirectory,
 };
-use crate::domain::url_date::reported_time;
+use crate::domain::url_date::{date_in_url, reported_time};
 use crate::domain::{ExtractedClaim, Measure, Qualifier};
 
 /// At most this many events sharing a place are scored for a new article (most recent first).
@@ -58,23 +60,28 @@ pub struct VersionToLink<'a> {
     pub has_earlier_versions: bool,
     pub title: &'a str,
     pub published: Option<DateTime<Utc>>,
+    /// The article's address, which may name the day it was published.
+    pub url: Option<&'a str>,
     /// See [`signature_of`].
     pub signature: &'a EventSignature,
 }
 
 /// What a version says about its event (places, dates, kinds, groups), read with the current
-/// gazetteer. Pure work, done before the transaction.
+/// gazetteer. Pure work, done before the transaction. The text's dates without a year
+/// ("6 February"), relative days and weekdays are read against the article's publication day,
+/// else the day its address names.
 pub fn signature_of(
     text: &str,
     lang: &str,
     published: Option<DateTime<Utc>>,
+    url: Option<&str>,
     claims: &[ExtractedClaim],
 ) -> EventSignature {
     let gazetteer = gazetteer();
     signature(
         text,
         lang,
-        published.map(|d| d.date_naive()),
+        reported_time(published, url).map(|d| d.date_naive()),
         claims,
         gazetteer.as_ref(),
     )
@@ -107,7 +114,16 @@ pub fn attach(conn: &mut PgConnection, version: &VersionToLink) -> QueryResult<i
     let gazetteer = gazetteer();
     let gazetteer = gazetteer.as_ref();
     let published = version.published.map(|d| d.date_naive());
-    let sig = version.signature;
+    // The day this article dates its event by joins its signature; candidates are still chosen
+    // by the publication day alone (an address-dated article would miss events dated by the
+    // day they were stored).
+    let mut dated = version.signature.clone();
+    dated.article_days.extend(article_day(
+        published,
+        version.signature,
+        version.url.and_then(date_in_url),
+    ));
+    let sig = &dated;
 
     // A new article has no event yet; an article's later version stays in its event.
     let current: Option<i64> = if version.has_earlier_versions {
@@ -120,15 +136,15 @@ pub fn attach(conn: &mut PgConnection, version: &VersionToLink) -> QueryResult<i
     };
     let event_id = match current {
         Some(id) => {
-            merge_into_event(conn, id, sig, published)?;
+            merge_into_event(conn, id, sig)?;
             id
         }
         None => match find_matching_event(conn, sig, published, gazetteer)? {
             Some(id) => {
-                merge_into_event(conn, id, sig, published)?;
+                merge_into_event(conn, id, sig)?;
                 id
             }
-            None => create_event(conn, version, sig, published)?,
+            None => create_event(conn, version, sig)?,
         },
     };
     if current != Some(event_id) {
@@ -214,6 +230,33 @@ fn find_matching_event(
     Ok(match_event(sig, &candidates, gazetteer))
 }
 
+/// Writes an event's generated title again, dated `day`, from its merged signature and the
+/// headline of its first article (the one that founded it).
+fn retitle(
+    conn: &mut PgConnection,
+    event_id: i64,
+    sig: &EventSignature,
+    day: NaiveDate,
+) -> QueryResult<()> {
+    let headline: Option<String> = articles::table
+        .filter(articles::event_id.eq(event_id))
+        .order(articles::id)
+        .select(articles::title)
+        .first(conn)
+        .optional()?;
+    let Some(headline) = headline else {
+        return Ok(());
+    };
+    let title = event_title(sig, &headline, day, gazetteer().as_ref());
+    diesel::update(events::table.find(event_id))
+        .set((
+            events::title.eq(title.en),
+            events::title_ar.eq(Some(title.ar)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// A new event's title in English and Arabic: named after what its first report says happened
 /// (place, day, kind, main measure), never after the report's headline.
 fn event_title(
@@ -229,9 +272,8 @@ fn create_event(
     conn: &mut PgConnection,
     version: &VersionToLink,
     sig: &EventSignature,
-    published: Option<NaiveDate>,
 ) -> QueryResult<i64> {
-    use crate::domain::linking::title::{event_day, title_place};
+    use crate::domain::linking::title::title_place;
     let gazetteer = gazetteer();
     let gazetteer = gazetteer.as_ref();
     // Stored as `merge_into_event` would leave an empty event, without reading it back.
@@ -239,8 +281,12 @@ fn create_event(
     founded.merge(sig);
     // The place the event is most about names it (a town before its province).
     let place = title_place(sig, version.title, gazetteer).map(str::to_string);
-    // Dated by the publication day, else the text's dates, else the day it was stored.
-    let day = event_day(published, sig, Utc::now().date_naive());
+    // Dated by the article's day (see `article_day`), else the day it was stored.
+    let day = sig
+        .article_days
+        .first()
+        .copied()
+        .unwrap_or_else(|| Utc::now().date_naive());
     let title = event_title(sig, version.title, day, gazetteer);
     diesel::insert_into(events::table)
         .values((
@@ -258,37 +304,52 @@ fn create_event(
         .get_result(conn)
 }
 
-/// Folds a new article's signature (and date) into its event's.
+/// Folds a new article's signature (with the day it dates the event by) into its event's.
+///
+/// The event's dates span its articles' days. An event dated so far by the day it was stored
+/// (no article gave a day) takes the first article day that arrives, and its generated title
+/// is written again with it; a reviewer's title (no Arabic twin) is kept.
 pub fn merge_into_event(
     conn: &mut PgConnection,
     event_id: i64,
     sig: &EventSignature,
-    published: Option<NaiveDate>,
 ) -> QueryResult<()> {
     // NO KEY UPDATE: still one ingest per event at a time, but no conflict with the KEY SHARE
     // locks foreign-key checks take on the event (two such holders wanting FOR UPDATE deadlock).
-    let (stored, from, to): (serde_json::Value, Option<NaiveDate>, Option<NaiveDate>) =
-        events::table
-            .find(event_id)
-            .select((events::signature, events::date_from, events::date_to))
-            .for_no_key_update()
-            .first(conn)?;
+    let (stored, from, to, generated_title): (
+        serde_json::Value,
+        Option<NaiveDate>,
+        Option<NaiveDate>,
+        Option<String>,
+    ) = events::table
+        .find(event_id)
+        .select((
+            events::signature,
+            events::date_from,
+            events::date_to,
+            events::title_ar,
+        ))
+        .for_no_key_update()
+        .first(conn)?;
     let mut merged: EventSignature = serde_json::from_value(stored).unwrap_or_default();
+    let was_undated = merged.article_days.is_empty();
     merged.merge(sig);
-    let widen = |a: Option<NaiveDate>,
-                 b: Option<NaiveDate>,
-                 pick: fn(NaiveDate, NaiveDate) -> NaiveDate| match (a, b) {
-        (Some(a), Some(b)) => Some(pick(a, b)),
-        (a, b) => a.or(b),
-    };
+    let (from, to) = merged
+        .article_span()
+        .map_or((from, to), |(a, b)| (Some(a), Some(b)));
     diesel::update(events::table.find(event_id))
         .set((
             events::signature.eq(serde_json::to_value(&merged).unwrap_or_default()),
-            events::date_from.eq(widen(from, published, std::cmp::min)),
-            events::date_to.eq(widen(to, published, std::cmp::max)),
+            events::date_from.eq(from),
+            events::date_to.eq(to),
             events::updated_at.eq(diesel::dsl::now),
         ))
         .execute(conn)?;
+    if let (true, Some(_), Some(day)) = (was_undated, generated_title, from) {
+        if !merged.article_days.is_empty() {
+            retitle(conn, event_id, &merged, day)?;
+        }
+    }
     Ok(())
 }
 
@@ -398,6 +459,7 @@ fn link_claims(conn: &mut PgConnection, event_id: i64) -> QueryResult<Vec<LinkCl
         let e = latest.entry(r.1).or_insert(r.2 .0);
         *e = (*e).max(r.2 .0);
     }
+    let days = ReportDays::load(conn, event_id)?;
     Ok(rows
         .into_iter()
         .map(
@@ -406,6 +468,18 @@ fn link_claims(conn: &mut PgConnection, event_id: i64) -> QueryResult<Vec<LinkCl
                     c;
                 // an article with no published date of its own is dated by its address
                 let published = reported_time(published, url.as_deref());
+                // a later version was reported when it was stored (fetched or submitted),
+                // whatever days its text names
+                let day = if version > 1 {
+                    Some(reported_at(version, published, stored).date_naive())
+                } else {
+                    days.of(
+                        article_id,
+                        version,
+                        start,
+                        published.map(|p| p.date_naive()),
+                    )
+                };
                 LinkClaim {
                     claim_id,
                     article_id,
@@ -414,6 +488,7 @@ fn link_claims(conn: &mut PgConnection, event_id: i64) -> QueryResult<Vec<LinkCl
                     position: start.max(0) as usize,
                     published: Some(linking_time(version, published, stored)),
                     ingest_seq: tie_break(published, &hash),
+                    day,
                     outlet: outlet
                         .or_else(|| url.as_deref().and_then(host_of))
                         .unwrap_or_else(|| format!("article {article_id}")),
@@ -430,6 +505,66 @@ fn link_claims(conn: &mut PgConnection, event_id: i64) -> QueryResult<Vec<LinkCl
             },
         )
         .collect())
+}
+
+/// The texts of an event's article versions and the first day its articles date it by, for
+/// reading the day each figure was reported ([`LinkClaim::day`]).
+struct ReportDays {
+    bodies: HashMap<(i64, i32), String>,
+    event_start: Option<NaiveDate>,
+}
+
+impl ReportDays {
+    fn load(conn: &mut PgConnection, event_id: i64) -> QueryResult<Self> {
+        let signature: serde_json::Value = events::table
+            .find(event_id)
+            .select(events::signature)
+            .first(conn)?;
+        let event_start = serde_json::from_value::<EventSignature>(signature)
+            .ok()
+            .and_then(|s| s.article_days.first().copied());
+        let bodies: Vec<(i64, i32, String)> = article_versions::table
+            .filter(
+                article_versions::id.eq_any(
+                    claims::table
+                        .filter(claims::event_id.eq(event_id))
+                        .select(claims::article_version_id),
+                ),
+            )
+            .select((
+                article_versions::article_id,
+                article_versions::number,
+                article_versions::body,
+            ))
+            .load(conn)?;
+        Ok(ReportDays {
+            bodies: bodies.into_iter().map(|(a, n, b)| ((a, n), b)).collect(),
+            event_start,
+        })
+    }
+
+    /// The day a first version's figure was reported: a weekday named in its sentence, else
+    /// the article's own day (`own`: its publication or address day), else the latest weekday
+    /// its text names.
+    fn of(
+        &self,
+        article_id: i64,
+        version: i32,
+        start: i32,
+        own: Option<NaiveDate>,
+    ) -> Option<NaiveDate> {
+        let body = self.bodies.get(&(article_id, version))?;
+        let sentence = sentence_around(body, start.max(0) as usize);
+        weekdays_named(sentence, own, self.event_start)
+            .into_iter()
+            .max()
+            .or(own)
+            .or_else(|| {
+                weekdays_named(body, None, self.event_start)
+                    .into_iter()
+                    .max()
+            })
+    }
 }
 
 fn host_of(url: &str) -> Option<String> {

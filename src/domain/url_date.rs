@@ -2,9 +2,11 @@
 //! date of their own: news sites put it in the path ("/2021/08/27/terrorismo-golpea-kabul",
 //! "/news/2018-04-11", "/2018/04/09/60067/").
 //!
-//! Used to order figures in time (which of a source's figures is its latest), not to date
-//! events: an event's days come from published dates and the texts, and an address-dated
-//! article beside undated ones (dated by the day they were stored) would look years apart.
+//! Used to order figures in time (which of a source's figures is its latest), to give a year to
+//! the text's dates that have none ("6 February"), and to date an event when neither a published
+//! date nor the text does. Not used to choose which events an article may join: an
+//! address-dated article beside undated ones (dated by the day they were stored) would look
+//! years apart.
 //!
 //! Rules: a year (1990–2100), a month and a day, in that order, as three path segments or joined
 //! by `-` or `_` inside one segment; all three must make a real date. A year and month alone

@@ -357,3 +357,30 @@ async fn an_undated_articles_figures_are_dated_by_the_day_its_address_names() {
         assert!(old.5.contains("superseded"), "{rows:?}");
     }
 }
+
+#[tokio::test]
+async fn a_toll_another_source_raised_on_a_later_weekday_is_not_disputed() {
+    let app = spawn_app().await;
+    // the incident's day comes from the first report; the weekdays are read in the week after
+    let (_, event) = post_undated(
+        &app,
+        "Market strike in Wadi al-Zein\n\nAn air strike hit the market of Wadi al-Zein on 22 May 2018. The Syrian Observatory for Human Rights said on Friday that 12 civilians had been killed.",
+        "https://levantwire.example/wadi-strike",
+        "Levant Wire",
+    )
+    .await;
+    let (later, other_event) = post_undated(
+        &app,
+        "Wadi al-Zein toll rises\n\nThe toll of the air strike on the market of Wadi al-Zein rose to 19 civilians killed, the White Helmets said on Saturday.",
+        "https://orontes.example/wadi-toll",
+        "Orontes Post",
+    )
+    .await;
+    assert_eq!(event, other_event, "one event");
+    let rows = members(&app, civilians_fact(&app, event));
+    let friday = rows.iter().find(|m| m.1 == 12).expect("Friday's 12");
+    assert_eq!(friday.4, "explained", "{rows:?}");
+    assert!(friday.5.contains("risen to 19"), "{rows:?}");
+    let saturday = rows.iter().find(|m| m.2 == later).expect("Saturday's 19");
+    assert_ne!(saturday.4, "disputed", "{rows:?}");
+}

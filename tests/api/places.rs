@@ -59,3 +59,62 @@ async fn sana_the_agency_is_not_a_place() {
     // no publication date: the event is dated all the same (by when it was stored)
     assert!(event["date_from"].is_string(), "{event}");
 }
+
+#[tokio::test]
+async fn an_undated_event_takes_its_day_from_the_text_and_address_of_a_later_report() {
+    let app = spawn_app().await;
+    // no published date, no year anywhere: dated by the day it was stored, for now
+    let first = post(
+        &app,
+        json!({"text": "Missile strike on Kramatorsk station\n\nA missile struck the railway station in Kramatorsk, killing at least 50 people, officials said.",
+               "url": "https://wire.example/kramatorsk-strike", "outlet": "Wire"}),
+    )
+    .await;
+    // a later report without a published date: its address names 2022, its text "8 April"
+    let second = post(
+        &app,
+        json!({"text": "Kramatorsk station toll rises to 52\n\nThe toll of the missile strike on the railway station in Kramatorsk on 8 April rose to 52, the governor said.",
+               "url": "https://news.example/2022/04/09/kramatorsk-toll", "outlet": "News"}),
+    )
+    .await;
+    assert_eq!(first.event_id, second.event_id, "one event for one strike");
+    let event = app
+        .get_json(&format!("/api/events/{}", first.event_id))
+        .await;
+    // the text's "8 April" takes its year from the address, and comes before the address's day
+    assert_eq!(event["date_from"], "2022-04-08", "{event}");
+    assert_eq!(event["date_to"], "2022-04-08", "{event}");
+    let title = event["title"].as_str().unwrap();
+    assert!(title.starts_with("Kramatorsk, 8 April 2022: "), "{title}");
+}
+
+#[tokio::test]
+async fn a_reviewers_title_survives_a_later_report_that_dates_the_event() {
+    let app = spawn_app().await;
+    let first = post(
+        &app,
+        json!({"text": "Missile strike on Kramatorsk station\n\nA missile struck the railway station in Kramatorsk, killing at least 50 people, officials said.",
+               "url": "https://wire.example/kramatorsk-strike", "outlet": "Wire"}),
+    )
+    .await;
+    app.sign_in_as("editor", "reviewer").await;
+    let renamed = app
+        .post_form(
+            &format!("/events/{}/rename", first.event_id),
+            &[("title", "Kramatorsk station strike")],
+        )
+        .await;
+    assert_eq!(renamed.status().as_u16(), 303);
+    let second = post(
+        &app,
+        json!({"text": "Kramatorsk station toll rises to 52\n\nThe toll of the missile strike on the railway station in Kramatorsk on 8 April rose to 52, the governor said.",
+               "url": "https://news.example/2022/04/09/kramatorsk-toll", "outlet": "News"}),
+    )
+    .await;
+    assert_eq!(first.event_id, second.event_id);
+    let event = app
+        .get_json(&format!("/api/events/{}", first.event_id))
+        .await;
+    assert_eq!(event["title"], "Kramatorsk station strike");
+    assert_eq!(event["date_from"], "2022-04-08", "{event}");
+}

@@ -437,6 +437,72 @@ fn find_dates_in_line(text: &str, published: Option<NaiveDate>) -> Vec<DayMentio
     out
 }
 
+/// The days the weekdays named in `text` stand for ("said Friday", «يوم السبت», "samedi"): the
+/// latest such day on or before `reported` (the article's own day), else, for an undated
+/// article, the first such day on or after `event_start` (reports name the days after an
+/// incident, within its week).
+pub fn weekdays_named(
+    text: &str,
+    reported: Option<NaiveDate>,
+    event_start: Option<NaiveDate>,
+) -> Vec<NaiveDate> {
+    let folded = fold(text);
+    let words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
+    let day_words = day_words();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        let Some((wd, n)) = day_words
+            .get(words[i])
+            .and_then(|e| e.lookup(WEEKDAY_TABLE, &words, i))
+        else {
+            i += 1;
+            continue;
+        };
+        let wd = wd as u32;
+        let day = if let Some(p) = reported {
+            let back = (p.weekday().num_days_from_monday() + 7 - wd) % 7;
+            Some(p - Duration::days(back as i64))
+        } else {
+            event_start.map(|s| {
+                let ahead = (wd + 7 - s.weekday().num_days_from_monday()) % 7;
+                s + Duration::days(ahead as i64)
+            })
+        };
+        out.extend(day);
+        i += n;
+    }
+    out
+}
+
+/// The sentence of `text` around byte offset `at`: from the end of the sentence before (a
+/// full stop, question or exclamation mark followed by a space, or a line break) to the end of
+/// its own. A full stop between digits ("4.17am", "20.213") ends nothing.
+pub fn sentence_around(text: &str, at: usize) -> &str {
+    let at = (0..=at.min(text.len()))
+        .rev()
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(0);
+    let ends = |i: usize, c: char| -> bool {
+        c == '\n'
+            || (matches!(c, '.' | '!' | '?' | '؟')
+                && text[i + c.len_utf8()..]
+                    .chars()
+                    .next()
+                    .is_none_or(char::is_whitespace))
+    };
+    let start = text[..at]
+        .char_indices()
+        .rev()
+        .find(|&(i, c)| ends(i, c))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let end = text[at..]
+        .char_indices()
+        .find(|&(i, c)| ends(at + i, c))
+        .map_or(text.len(), |(i, _)| at + i);
+    &text[start..end]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -584,6 +650,42 @@ mod tests {
         }
         assert_eq!(indexed(MONTH_TABLE, &["كانون", "الثاني"], 0), Some((1, 2)));
         assert_eq!(indexed(RELATIVE_TABLE, &["aujourd"], 0), None);
+    }
+
+    #[test]
+    fn weekdays_are_read_against_the_report_else_the_week_after_the_incident() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default();
+        // 6 Feb 2023 was a Monday
+        let start = Some(day(2023, 2, 6));
+        assert_eq!(
+            weekdays_named("the agency said Friday", None, start),
+            vec![day(2023, 2, 10)]
+        );
+        assert_eq!(
+            weekdays_named("Speaking on Saturday, Erdogan added", None, start),
+            vec![day(2023, 2, 11)]
+        );
+        assert_eq!(
+            weekdays_named("أعلنت الوكالة يوم السبت", None, start),
+            vec![day(2023, 2, 11)]
+        );
+        assert_eq!(
+            weekdays_named("a déclaré vendredi", Some(day(2023, 2, 12)), start),
+            vec![day(2023, 2, 10)]
+        );
+        assert!(weekdays_named("the agency said", None, start).is_empty());
+        assert!(weekdays_named("said Friday", None, None).is_empty());
+    }
+
+    #[test]
+    fn a_sentence_is_cut_at_stops_and_line_breaks_but_not_inside_numbers() {
+        let text = "Headline\nFirst one. The toll rose to 20.213 at 4.17am, the minister said Friday. Next.";
+        let at = text.find("20.213").unwrap_or_default();
+        assert_eq!(
+            sentence_around(text, at),
+            " The toll rose to 20.213 at 4.17am, the minister said Friday"
+        );
+        assert_eq!(sentence_around(text, 2), "Headline");
     }
 
     #[test]

@@ -70,6 +70,10 @@ pub struct EventSignature {
     /// How many article versions were merged into this signature.
     #[serde(default)]
     pub articles: u32,
+    /// The days its articles date the event by ([`super::title::article_day`]); empty while
+    /// none gives one, when the event is dated by the day it was stored.
+    #[serde(default)]
+    pub article_days: BTreeSet<NaiveDate>,
 }
 
 impl EventSignature {
@@ -85,6 +89,12 @@ impl EventSignature {
         self.groups.extend(other.groups.iter().cloned());
         self.measures.extend(other.measures.iter().copied());
         self.articles += other.articles.max(1);
+        self.article_days.extend(other.article_days.iter().copied());
+    }
+
+    /// The first and last of the days its articles date the event by, if any gives one.
+    pub fn article_span(&self) -> Option<(NaiveDate, NaiveDate)> {
+        Some((*self.article_days.first()?, *self.article_days.last()?))
     }
 }
 

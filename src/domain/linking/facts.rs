@@ -12,6 +12,8 @@
 //!    in the outlet's own voice (no source) that restates an attributed figure of its article
 //!    (same value, or the sum of two or three figures of one source) is that source's; otherwise
 //!    it is the outlet's own (`outlet:<name>`), so an outlet revising its own figure supersedes it.
+//!    An unlisted source named in Latin script in one report and in Arabic in another is one
+//!    source ([`SourceDirectory::same_name_across_scripts`]).
 //! 2. A claim whose group is `unknown` joins the fact of a specific group when a claim of that
 //!    group with the same measure and value comes from the same article or the same source.
 //!    Otherwise an `unknown` figure of people joins `civilians` when at least two thirds of the
@@ -34,7 +36,9 @@
 //!    smaller in the same article → explained as a part; from an earlier article → superseded.
 //! 6. Positions are compared through their intervals ([`Interval`]): a position that cannot hold
 //!    together with another source's position is disputed; the fact is then a conflict. A
-//!    provisional toll of harm reads as "at least" its figure.
+//!    provisional toll of harm reads as "at least" its figure. Two tolls of harm reported on
+//!    different days ([`LinkClaim::day`]), the later one higher, are a toll that rose between
+//!    the reports: the earlier is explained, not disputed ([`rise_between`]).
 //! 7. A toll of everyone (`unknown`) below another source's toll of civilians, same measure and
 //!    scope, disputes it; the civilians' figure joins the question of everyone ([`floors`]).
 //!
@@ -70,6 +74,10 @@ pub struct LinkClaim {
     /// Ingest order of the article version (e.g. its row id): breaks ties and stands in for a
     /// missing publication time.
     pub ingest_seq: i64,
+    /// The day the figure was reported, when the report tells: a weekday its sentence names
+    /// ("the agency said Friday"), else the article's own day (its publication date, the day
+    /// its address names, or the latest weekday its text names). Never the day it was stored.
+    pub day: Option<chrono::NaiveDate>,
     pub outlet: String,
     pub value: i64,
     pub value_max: Option<i64>,
@@ -382,6 +390,28 @@ fn resolve<'a>(claims: &'a [LinkClaim], sources: &SourceDirectory) -> Vec<Resolv
             }
         }
     }
+    // rule 1c: an unlisted source named in Latin script in one report and in Arabic in another
+    // ("Rudaw", «شبكة "رووداو" الكردية») is one source, keyed by the first of its keys
+    let unlisted: BTreeMap<String, SourceRef> = src
+        .values()
+        .flatten()
+        .filter(|r| r.key.starts_with("x:"))
+        .map(|r| (r.key.clone(), r.clone()))
+        .collect();
+    let mut same_as: HashMap<String, SourceRef> = HashMap::new();
+    for (i, (ka, a)) in unlisted.iter().enumerate() {
+        for (kb, b) in unlisted.iter().skip(i + 1) {
+            if !same_as.contains_key(kb) && sources.same_name_across_scripts(a, b) {
+                let canonical = same_as.get(ka).unwrap_or(a).clone();
+                same_as.insert(kb.clone(), canonical);
+            }
+        }
+    }
+    for r in src.values_mut().flatten() {
+        if let Some(canonical) = same_as.get(&r.key) {
+            *r = canonical.clone();
+        }
+    }
     let source_of = |c: &LinkClaim| src.get(&c.claim_id).cloned().flatten();
     // rule 2: unknown group joins a specific group on the same value from the same article or source
     let group_of = |c: &LinkClaim| -> String {
@@ -608,6 +638,8 @@ fn link_fact(measure: Measure, group: &str, idx: &[usize], all: &[Resolved]) -> 
     let mut fits: Vec<Vec<usize>> = vec![Vec::new(); positions.len()];
     let mut others: Vec<Vec<String>> = vec![Vec::new(); positions.len()];
     let mut within: Vec<Option<String>> = vec![None; positions.len()];
+    // a higher toll another source reported on a later day than this one
+    let mut risen_since: Vec<Option<usize>> = vec![None; positions.len()];
     for (i, p) in positions.iter().enumerate() {
         for (j, q) in positions.iter().enumerate() {
             if q.source.key == p.source.key {
@@ -618,6 +650,10 @@ fn link_fact(measure: Measure, group: &str, idx: &[usize], all: &[Resolved]) -> 
                 Relation::Same => {
                     if ip.overlaps(&iq) {
                         fits[i].push(j);
+                    } else if let Some(step) = rise_between(p.c, q.c) {
+                        if step == Ordering::Less {
+                            risen_since[i].get_or_insert(j);
+                        }
                     } else {
                         against[i].push(j);
                     }
@@ -653,6 +689,19 @@ fn link_fact(measure: Measure, group: &str, idx: &[usize], all: &[Resolved]) -> 
                     Role::Agreeing,
                     format!(
                         "{lead}{scoped}consistent with {}, which stands for it in the dispute",
+                        named(q)
+                    ),
+                ),
+            );
+        } else if let (true, Some(j)) = (against[i].is_empty(), risen_since[i]) {
+            let q = positions[j];
+            let when = q.c.day.map(|d| d.to_string()).unwrap_or_default();
+            role.insert(
+                p.c.claim_id,
+                (
+                    Role::Explained,
+                    format!(
+                        "{lead}{scoped}reported on an earlier day; the toll had risen to {} by {when}",
                         named(q)
                     ),
                 ),
@@ -781,6 +830,23 @@ const SUM_SEARCH_LIMIT: usize = 40;
 
 /// Whether `sum` is what `whole` states: the same count, or, for "more than N", a count a
 /// little above N (a sum of 2,308 for "more than 2,300").
+/// Rule 6b: two sources' tolls of harm reported on different days, the later one higher: the
+/// toll rose between the reports (bodies are found, the wounded die), which is no disagreement.
+/// Returns `Less` when `a` is the earlier, lower one, `Greater` when `b` is; `None` when their
+/// days are unknown or equal, or the later toll is not higher.
+fn rise_between(a: &LinkClaim, b: &LinkClaim) -> Option<Ordering> {
+    if !is_harm_toll(a.measure) {
+        return None;
+    }
+    let (da, db) = (a.day?, b.day?);
+    let (ia, ib) = (interval(a), interval(b));
+    match da.cmp(&db) {
+        Ordering::Less if ia.hi < ib.lo => Some(Ordering::Less),
+        Ordering::Greater if ib.hi < ia.lo => Some(Ordering::Greater),
+        _ => None,
+    }
+}
+
 fn sum_matches(sum: i64, whole: &LinkClaim) -> bool {
     match whole.qualifier {
         Qualifier::AtLeast => sum >= whole.value && (sum as f64) <= whole.value as f64 * 1.1,

@@ -97,6 +97,47 @@ pub fn normalize_name(text: &str) -> String {
     normalize_folded(&fold(text))
 }
 
+/// The consonants of a name as Latin and Arabic script both write them, for matching one name
+/// across the two ("Rudaw" and «رووداو» are both `rd`, "Jazeera" and «جزيرة» `jsr`): vowels,
+/// which Arabic mostly leaves unwritten, and the letters that also stand for them (ا و ي, w y)
+/// are dropped, as are ع, hamza and a final ta marbuta; letters pronounced alike share one
+/// class (s z ص ز س; t ط; d ض ذ; k q c ق ك; f v p ف; b ب; j g ج), and doubled letters count once.
+pub fn consonant_skeleton(word: &str) -> String {
+    let folded = fold(word);
+    let letters: Vec<char> = folded.chars().filter(|c| c.is_alphabetic()).collect();
+    let mut out = String::new();
+    for (i, &c) in letters.iter().enumerate() {
+        let last = i + 1 == letters.len();
+        let class: &str = match c {
+            'b' | 'p' | 'ب' | 'پ' => "b",
+            'c' | 'k' | 'q' | 'ق' | 'ك' | 'گ' => "k",
+            'd' | 'د' | 'ض' | 'ذ' | 'ظ' => "d",
+            'f' | 'v' | 'ف' => "f",
+            'g' | 'j' | 'ج' => "j",
+            'h' | 'ح' => "h",
+            'خ' => "kh",
+            'ه' if !last => "h",
+            'l' | 'ل' => "l",
+            'm' | 'م' => "m",
+            'n' | 'ن' => "n",
+            'r' | 'ر' => "r",
+            's' | 'z' | 'س' | 'ز' | 'ص' => "s",
+            'ث' => "th",
+            'ش' => "sh",
+            'غ' => "jh",
+            't' | 'ت' | 'ط' => "t",
+            'x' => "ks",
+            _ => "",
+        };
+        for k in class.chars() {
+            if !out.ends_with(k) {
+                out.push(k);
+            }
+        }
+    }
+    out
+}
+
 /// [`normalize_name`] of text already folded by [`fold`].
 fn normalize_folded(f: &str) -> String {
     let words: Vec<&str> = f.split(' ').filter(|w| !w.is_empty()).collect();
@@ -317,6 +358,46 @@ impl SourceDirectory {
     /// Whether a resolved source names nobody: the outlet's own voice, a short reference that
     /// found no one to resolve to, or words that are all filler ("the official", "a
     /// spokesman", «مسؤول», "un responsable").
+    /// Whether two unlisted sources are one name written in Latin and in Arabic script ("Rudaw"
+    /// and «شبكة "رووداو" الكردية», "Haberturk" and «هابرتورك»): the Latin one is a proper
+    /// name (every word capitalised, at most two words after a leading "al"/"el"), and its
+    /// [`consonant_skeleton`], of at least two consonants, is that of a word of the Arabic one.
+    pub fn same_name_across_scripts(&self, a: &SourceRef, b: &SourceRef) -> bool {
+        if !(a.key.starts_with("x:") && b.key.starts_with("x:")) {
+            return false;
+        }
+        let (latin, arabic) = match (is_arabic_text(&a.name), is_arabic_text(&b.name)) {
+            (false, true) => (a, b),
+            (true, false) => (b, a),
+            _ => return false,
+        };
+        let raw: Vec<&str> = latin
+            .name
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        let words: Vec<&str> = raw
+            .iter()
+            .copied()
+            .filter(|w| !self.filler.contains(fold(w).as_str()))
+            .skip_while(|w| matches!(fold(w).as_str(), "al" | "el"))
+            .collect();
+        let proper = !words.is_empty()
+            && words.len() <= 2
+            && words
+                .iter()
+                .all(|w| w.chars().next().is_some_and(char::is_uppercase));
+        if !proper {
+            return false;
+        }
+        let skeleton = consonant_skeleton(&words.join(""));
+        skeleton.chars().count() >= 2
+            && self
+                .key_words(&arabic.name)
+                .iter()
+                .any(|w| consonant_skeleton(w) == skeleton)
+    }
+
     pub fn is_anonymous(&self, source: &SourceRef) -> bool {
         if source.key.starts_with("outlet:") || source.key.starts_with("kind:") {
             return true;
@@ -530,5 +611,42 @@ mod tests {
         assert_eq!(got[1].as_ref().map(|r| r.key.as_str()), Some("lb_isf"));
         // nothing to resolve to
         assert_eq!(d.resolve_one("the ministry").key, "kind:ministry");
+    }
+
+    #[test]
+    fn a_name_keeps_its_consonants_in_both_scripts() {
+        for (latin, arabic) in [
+            ("Rudaw", "رووداو"),
+            ("Jazeera", "الجزيرة"),
+            ("Reuters", "رويترز"),
+            ("Haberturk", "هابرتورك"),
+            ("Khaled", "خالد"),
+            ("Anadolu", "الأناضول"),
+        ] {
+            let d = SourceDirectory::builtin();
+            let arabic = d.key_words(arabic).concat();
+            assert_eq!(
+                consonant_skeleton(latin),
+                consonant_skeleton(&arabic),
+                "{latin} / {arabic}"
+            );
+        }
+        assert_ne!(consonant_skeleton("Rudaw"), consonant_skeleton("رويترز"));
+    }
+
+    #[test]
+    fn an_unlisted_name_in_latin_script_is_the_same_name_in_arabic() {
+        let d = SourceDirectory::builtin();
+        let rudaw = d.resolve_one("Rudaw");
+        let ar = d.resolve_one("شبكة \"رووداو\" الكردية");
+        assert!(d.same_name_across_scripts(&rudaw, &ar));
+        assert!(d.same_name_across_scripts(&ar, &rudaw));
+        // not a proper name, or another name, or the same script
+        let medics = d.resolve_one("local medics");
+        assert!(!d.same_name_across_scripts(&medics, &ar));
+        let other = d.resolve_one("Haberturk");
+        assert!(!d.same_name_across_scripts(&other, &ar));
+        let latin_again = d.resolve_one("Rudaw English");
+        assert!(!d.same_name_across_scripts(&rudaw, &latin_again));
     }
 }

@@ -42,6 +42,7 @@ impl B {
             position: id as usize * 10,
             published: None,
             ingest_seq: article * 10 + version as i64,
+            day: None,
             outlet: format!("outlet {article}"),
             value,
             value_max: None,
@@ -1223,4 +1224,62 @@ fn a_toll_of_everyone_above_civilians_or_below_an_armed_side_is_no_dispute() {
     );
     let facts = b.link();
     assert!(!fact(&facts, Measure::Killed, UNKNOWN_GROUP).conflict);
+}
+
+#[test]
+fn another_sources_higher_toll_on_a_later_day_is_a_rise_not_a_dispute() {
+    let on = |d: u32| Some(day(d).date());
+    // Friday's 80,052 from the disaster agency, Saturday's 80,104 from the president
+    let mut b = B::new();
+    let friday = b.killed(1, 80052, Some("the disaster agency"));
+    let saturday = b.killed(2, 80104, Some("the president"));
+    b.get(friday).day = on(10);
+    b.get(saturday).day = on(11);
+    let facts = b.link();
+    let f = fact(&facts, Measure::Killed, "civilians");
+    assert!(!f.conflict);
+    assert_eq!(role(f, friday), Role::Explained);
+    assert!(
+        reason(f, friday).contains("risen to 80104"),
+        "{}",
+        reason(f, friday)
+    );
+    assert_eq!(role(f, saturday), Role::Agreeing);
+
+    // on the same day, the two figures disagree
+    b.get(saturday).day = on(10);
+    let facts = b.link();
+    assert!(fact(&facts, Measure::Killed, "civilians").conflict);
+
+    // a lower toll on the later day is no rise
+    b.get(friday).day = on(12);
+    let facts = b.link();
+    assert!(fact(&facts, Measure::Killed, "civilians").conflict);
+
+    // without both days nothing is known of the order
+    b.get(friday).day = None;
+    let facts = b.link();
+    assert!(fact(&facts, Measure::Killed, "civilians").conflict);
+}
+
+#[test]
+fn one_unlisted_source_named_in_two_scripts_is_one_source() {
+    // Rudaw's 130 in English; in Arabic, Rudaw's 130 from one house and 100 from two others
+    let mut b = B::new();
+    let en = b.killed(1, 130, Some("Rudaw"));
+    let part = b.killed(2, 130, Some("شبكة \"رووداو\" الكردية"));
+    let rest = b.killed(2, 100, Some("شبكة \"رووداو\" الكردية"));
+    let whole = b.killed(2, 230, Some("شبكة \"رووداو\" الكردية"));
+    let facts = b.link();
+    let f = fact(&facts, Measure::Killed, "civilians");
+    assert!(!f.conflict, "{:?}", f.members);
+    let key = |id: i64| {
+        f.members
+            .iter()
+            .find(|m| m.claim_id == id)
+            .map(|m| m.source_key.clone())
+    };
+    assert_eq!(key(en), key(whole));
+    assert_eq!(key(part), key(rest));
+    assert_ne!(role(f, en), Role::Disputed);
 }

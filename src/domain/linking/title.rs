@@ -104,9 +104,21 @@ pub fn event_day(
     sig: &EventSignature,
     stored: NaiveDate,
 ) -> NaiveDate {
+    article_day(published, sig, None).unwrap_or(stored)
+}
+
+/// The day an article dates its event by, when it gives one: its publication day, else the
+/// earliest full date its text names, else the day its address names (`address_day`, see
+/// [`crate::domain::url_date`]). The text's dates come before the address's because they name
+/// the incident's day, the address only the report's.
+pub fn article_day(
+    published: Option<NaiveDate>,
+    sig: &EventSignature,
+    address_day: Option<NaiveDate>,
+) -> Option<NaiveDate> {
     published
         .or_else(|| earliest_full_date(sig.dates.iter()))
-        .unwrap_or(stored)
+        .or(address_day)
 }
 
 fn earliest_full_date<'a>(days: impl Iterator<Item = &'a DayMention>) -> Option<NaiveDate> {
@@ -252,5 +264,28 @@ mod tests {
             NaiveDate::from_ymd_opt(2022, 4, 8).unwrap_or_default()
         );
         assert_eq!(event_day(None, &EventSignature::default(), stored), stored);
+    }
+
+    #[test]
+    fn an_articles_day_falls_back_to_the_day_its_address_names() {
+        let address = NaiveDate::from_ymd_opt(2022, 4, 9);
+        let dated = sig("On 8 April 2022 a missile hit Kramatorsk.", &[]);
+        assert_eq!(
+            article_day(None, &dated, address),
+            NaiveDate::from_ymd_opt(2022, 4, 8)
+        );
+        let undated = sig("A missile hit Kramatorsk.", &[]);
+        assert_eq!(article_day(None, &undated, address), address);
+        assert_eq!(article_day(None, &undated, None), None);
+    }
+
+    #[test]
+    fn a_title_names_the_kind_that_caused_the_others() {
+        let s = sig(
+            "Earthquake: buildings collapse in Antakya\n\nThe earthquake killed 50 people as buildings collapsed in Antakya.",
+            &[Measure::Killed],
+        );
+        let t = event_title(&s, "", None, Gazetteer::builtin());
+        assert!(t.en.contains("earthquake"), "{}", t.en);
     }
 }
