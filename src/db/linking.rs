@@ -11,12 +11,13 @@ use diesel::sql_types::{Array, BigInt, Date, Integer, Jsonb, Nullable, Text};
 use super::schema::{
     article_versions, articles, claims, events, facts, member_overrides, outlets, sources,
 };
-use crate::domain::linking::dates::{sentence_around, weekdays_named};
+use crate::domain::linking::dates::weekdays_named;
 use crate::domain::linking::title::article_day;
 use crate::domain::linking::{
     candidate_keys, link_event, match_event, signature, EventSignature, Fact, Gazetteer, LinkClaim,
     Member, Role, SourceDirectory,
 };
+use crate::domain::quote::sentence_around;
 use crate::domain::url_date::{date_in_url, reported_time};
 use crate::domain::{ExtractedClaim, Measure, Qualifier};
 
@@ -554,7 +555,8 @@ impl ReportDays {
         own: Option<NaiveDate>,
     ) -> Option<NaiveDate> {
         let body = self.bodies.get(&(article_id, version))?;
-        let sentence = sentence_around(body, start.max(0) as usize);
+        let at = start.max(0) as usize;
+        let sentence = sentence_around(body, at, at);
         weekdays_named(sentence, own, self.event_start)
             .into_iter()
             .max()

@@ -475,34 +475,6 @@ pub fn weekdays_named(
     out
 }
 
-/// The sentence of `text` around byte offset `at`: from the end of the sentence before (a
-/// full stop, question or exclamation mark followed by a space, or a line break) to the end of
-/// its own. A full stop between digits ("4.17am", "20.213") ends nothing.
-pub fn sentence_around(text: &str, at: usize) -> &str {
-    let at = (0..=at.min(text.len()))
-        .rev()
-        .find(|&i| text.is_char_boundary(i))
-        .unwrap_or(0);
-    let ends = |i: usize, c: char| -> bool {
-        c == '\n'
-            || (matches!(c, '.' | '!' | '?' | '؟')
-                && text[i + c.len_utf8()..]
-                    .chars()
-                    .next()
-                    .is_none_or(char::is_whitespace))
-    };
-    let start = text[..at]
-        .char_indices()
-        .rev()
-        .find(|&(i, c)| ends(i, c))
-        .map_or(0, |(i, c)| i + c.len_utf8());
-    let end = text[at..]
-        .char_indices()
-        .find(|&(i, c)| ends(at + i, c))
-        .map_or(text.len(), |(i, _)| at + i);
-    &text[start..end]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -675,17 +647,6 @@ mod tests {
         );
         assert!(weekdays_named("the agency said", None, start).is_empty());
         assert!(weekdays_named("said Friday", None, None).is_empty());
-    }
-
-    #[test]
-    fn a_sentence_is_cut_at_stops_and_line_breaks_but_not_inside_numbers() {
-        let text = "Headline\nFirst one. The toll rose to 20.213 at 4.17am, the minister said Friday. Next.";
-        let at = text.find("20.213").unwrap_or_default();
-        assert_eq!(
-            sentence_around(text, at),
-            " The toll rose to 20.213 at 4.17am, the minister said Friday"
-        );
-        assert_eq!(sentence_around(text, 2), "Headline");
     }
 
     #[test]
