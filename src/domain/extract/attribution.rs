@@ -160,6 +160,14 @@ fn is_name(doc: &Doc, a: usize, b: usize) -> bool {
         })
 }
 
+/// A word that opens with an elided article ("l'organizzazione", "l’ONG", "un'agenzia").
+fn elided_article(doc: &Doc, i: usize) -> bool {
+    let norm = doc.t.norm(i);
+    ["l'", "l’", "un'", "un’"]
+        .iter()
+        .any(|a| norm.starts_with(a) && norm.len() > a.len())
+}
+
 /// The name before a verb: "the Ministry of Local Administration said", "X, a monitor, said".
 fn backward_np(doc: &Doc, verb: usize, sent: &Range<usize>, nums: &[bool]) -> Option<Range<usize>> {
     let mut j = verb;
@@ -203,6 +211,23 @@ fn backward_np(doc: &Doc, verb: usize, sent: &Range<usize>, nums: &[bool]) -> Op
     let comma_skipped = j > sent.start && is_comma(doc, j - 1);
     let end = if comma_skipped { j - 1 } else { j };
     let (seg, appositive) = back_segment(doc, end, sent.start, nums, comma_skipped)?;
+    // "the White Helmets, the civil defence group that works in rebel areas, said": a
+    // description opening with an article, between commas, after a short name
+    if comma_skipped
+        && !appositive
+        && seg > sent.start + 1
+        && is_comma(doc, seg - 1)
+        && (doc.has(seg, |k| k == Kind::Function) || elided_article(doc, seg))
+        && !is_name(doc, seg, end)
+    {
+        let head = back_segment(doc, seg - 1, sent.start, nums, false)
+            .filter(|&(h, _)| h < seg - 1)
+            .and_then(|(h, _)| trim_np(doc, h..seg - 1))
+            .filter(|h| (h.start..h.end).filter(|&i| doc.is_word(i)).count() <= 5);
+        if let Some(head) = head {
+            return trim_np(doc, head.start..end);
+        }
+    }
     // "…, Fahrettin Koca, ha annunciato": a name closing an appositive chain may be followed by
     // a comma; any other segment before a comma is a clause of its own.
     if comma_skipped && !appositive && !is_name(doc, seg, end) {

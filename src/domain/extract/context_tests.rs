@@ -586,3 +586,28 @@ fn reporting_words_of_the_romance_languages_name_the_speaker() {
         assert_eq!(claim_of(text, 20).source.as_deref(), Some(source), "{text}");
     }
 }
+
+#[test]
+fn a_description_between_commas_after_a_name_is_read_past() {
+    for (text, name) in [
+        (
+            "In Syria, the so-called White Helmets, the civil defence group that operates in rebel-held areas, announced that the toll had risen to 2,166 dead.",
+            "White Helmets",
+        ),
+        (
+            "In Siria, i cosiddetti “caschi bianchi”, l’organizzazione di protezione civile che opera nelle zone terremotate, ha annunciato che il bilancio è salito a 2.166 morti.",
+            "caschi bianchi",
+        ),
+        (
+            "En Siria, los llamados Cascos Blancos, la organización de defensa civil que opera en las zonas rebeldes, anunció que el balance ha subido a 2.166 muertos.",
+            "Cascos Blancos",
+        ),
+        (
+            "En Syrie, les Casques blancs, l'organisation de défense civile active dans les zones rebelles, ont annoncé que le bilan s'élevait à 2166 morts.",
+            "Casques blancs",
+        ),
+    ] {
+        let source = claim_of(text, 2166).source.unwrap_or_default();
+        assert!(source.contains(name), "{text}: {source}");
+    }
+}
