@@ -238,6 +238,18 @@ fn backward_np(doc: &Doc, verb: usize, sent: &Range<usize>, nums: &[bool]) -> Op
             return trim_np(doc, head..end);
         }
     }
+    // "il ministro della Salute turco, Fahrettin Koca, ha annunciato": the title before the
+    // name, opening with an article, tells who the speaker is
+    if comma_skipped && !appositive && seg > sent.start + 1 && is_comma(doc, seg - 1) {
+        let title = back_segment(doc, seg - 1, sent.start, nums, false).filter(|&(t, _)| {
+            t < seg - 1
+                && (doc.has(t, |k| k == Kind::Function) || elided_article(doc, t))
+                && (t..seg - 1).filter(|&i| doc.is_word(i)).count() <= 8
+        });
+        if let Some((t, _)) = title {
+            return trim_np(doc, t..end);
+        }
+    }
     trim_np(doc, seg..end)
 }
 

@@ -611,3 +611,29 @@ fn a_description_between_commas_after_a_name_is_read_past() {
         assert!(source.contains(name), "{text}: {source}");
     }
 }
+
+#[test]
+fn a_title_before_a_name_between_commas_is_part_of_the_speaker() {
+    for (text, source) in [
+        (
+            "In una conferenza stampa, il ministro della Salute turco, Fahrettin Koca, ha annunciato che il bilancio è salito a 20.213 morti.",
+            "il ministro della Salute turco, Fahrettin Koca",
+        ),
+        (
+            "At a news conference, the Turkish health minister, Fahrettin Koca, said the toll had risen to 20,213.",
+            "the Turkish health minister, Fahrettin Koca",
+        ),
+        (
+            "Lors d'une conférence de presse, le ministre turc de la Santé, Fahrettin Koca, a annoncé que le bilan s'élevait à 20213 morts.",
+            "le ministre turc de la Santé, Fahrettin Koca",
+        ),
+    ] {
+        assert_eq!(claim_of(text, 20213).source.as_deref(), Some(source), "{text}");
+    }
+    // a clause before the name that opens with no article is not its title
+    let text = "In the north, Fahrettin Koca, said 20,213 died.";
+    assert_eq!(
+        claim_of(text, 20213).source.as_deref(),
+        Some("Fahrettin Koca")
+    );
+}
