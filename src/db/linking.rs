@@ -471,8 +471,11 @@ fn link_claims(conn: &mut PgConnection, event_id: i64) -> QueryResult<Vec<LinkCl
                 let published = reported_time(published, url.as_deref());
                 // a later version was reported when it was stored (fetched or submitted),
                 // whatever days its text names
-                let day = if version > 1 {
-                    Some(reported_at(version, published, stored).date_naive())
+                let (day, day_exact) = if version > 1 {
+                    (
+                        Some(reported_at(version, published, stored).date_naive()),
+                        true,
+                    )
                 } else {
                     days.of(
                         article_id,
@@ -490,6 +493,7 @@ fn link_claims(conn: &mut PgConnection, event_id: i64) -> QueryResult<Vec<LinkCl
                     published: Some(linking_time(version, published, stored)),
                     ingest_seq: tie_break(published, &hash),
                     day,
+                    day_exact,
                     outlet: outlet
                         .or_else(|| url.as_deref().and_then(host_of))
                         .unwrap_or_else(|| format!("article {article_id}")),
@@ -546,26 +550,30 @@ impl ReportDays {
 
     /// The day a first version's figure was reported: a weekday named in its sentence, else
     /// the article's own day (`own`: its publication or address day), else the latest weekday
-    /// its text names.
+    /// its text names (not exact: the report is from that day or later).
     fn of(
         &self,
         article_id: i64,
         version: i32,
         start: i32,
         own: Option<NaiveDate>,
-    ) -> Option<NaiveDate> {
-        let body = self.bodies.get(&(article_id, version))?;
+    ) -> (Option<NaiveDate>, bool) {
+        let Some(body) = self.bodies.get(&(article_id, version)) else {
+            return (own, own.is_some());
+        };
         let at = start.max(0) as usize;
         let sentence = sentence_around(body, at, at);
-        weekdays_named(sentence, own, self.event_start)
+        if let Some(day) = weekdays_named(sentence, own, self.event_start)
             .into_iter()
             .max()
             .or(own)
-            .or_else(|| {
-                weekdays_named(body, None, self.event_start)
-                    .into_iter()
-                    .max()
-            })
+        {
+            return (Some(day), true);
+        }
+        let bound = weekdays_named(body, None, self.event_start)
+            .into_iter()
+            .max();
+        (bound, false)
     }
 }
 

@@ -22,7 +22,8 @@
 //!    unless the part has a narrower scope than its whole ("100,000 children" among "300,000
 //!    homeless"): then it is compared in rule 6 with other sources' figures of that scope.
 //!    So do two or three figures of one article version that add up to another of its figures
-//!    (an article's own breakdown, whoever gives each term), and a figure at most an eighth of
+//!    (an article's own breakdown, whoever gives each term; but a term for a narrower place that
+//!    another source contradicts on the same day stays a rival, compared in rule 6), and a figure at most an eighth of
 //!    another figure of its article ([`SHARE_RATIO`]: a share, not a rival count).
 //!    A figure its report calls an earlier count ([`super::stage`]), and the same figure in other
 //!    reports, is explained as superseded when the question has a current figure of another
@@ -78,6 +79,9 @@ pub struct LinkClaim {
     /// ("the agency said Friday"), else the article's own day (its publication date, the day
     /// its address names, or the latest weekday its text names). Never the day it was stored.
     pub day: Option<chrono::NaiveDate>,
+    /// Whether `day` is the day itself (named in the figure's sentence, or the version's own
+    /// date) rather than the latest day its text names, before which it was not reported.
+    pub day_exact: bool,
     pub outlet: String,
     pub value: i64,
     pub value_max: Option<i64>,
@@ -887,6 +891,15 @@ fn article_sums(members: &[&Resolved]) -> Vec<(i64, String)> {
                 })
             });
             if let Some(parts) = found {
+                // a term for a narrower place that another source contradicts on the same
+                // day is that source's rival, compared in rule 6, not just a share of the total
+                let parts: Vec<&LinkClaim> = parts
+                    .into_iter()
+                    .filter(|p| {
+                        relation(p.scope.as_deref(), whole.scope.as_deref()) != Relation::Inside
+                            || !contradicted_same_day(p, members)
+                    })
+                    .collect();
                 let terms: Vec<String> = parts.iter().map(|p| p.value.to_string()).collect();
                 let why = format!(
                     "{} = {} (this article's breakdown)",
@@ -898,6 +911,26 @@ fn article_sums(members: &[&Resolved]) -> Vec<(i64, String)> {
         }
     }
     out
+}
+
+/// Whether another source gives a figure of `c`'s scope, reported the same (known) day, that
+/// cannot hold together with it.
+fn contradicted_same_day(c: &LinkClaim, members: &[&Resolved]) -> bool {
+    let Some(day) = c.day.filter(|_| c.day_exact) else {
+        return false;
+    };
+    let own = members.iter().find(|r| r.c.claim_id == c.claim_id);
+    let Some(own) = own else {
+        return false;
+    };
+    members.iter().any(|r| {
+        r.source.key != own.source.key
+            && r.c.day == Some(day)
+            && r.c.day_exact
+            && r.c.scope == c.scope
+            && r.c.is_latest
+            && !interval(r.c).overlaps(&interval(c))
+    })
 }
 
 /// How many times larger than a figure another figure of the same article and question must

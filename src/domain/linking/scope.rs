@@ -313,11 +313,28 @@ pub fn infer_scopes(
         places[i] = place_scope(before, after, gazetteer)
             .or_else(|| opening_place(&text[s_from..c.start], gazetteer));
     }
+    let harm = |m: &Measure| matches!(m, Measure::Killed | Measure::Wounded | Measure::Casualties);
+    // a national authority's toll of people of no named side, with no place of its own ("the
+    // Turkish health minister said 20,213 died"), is its country's
+    let nations: Vec<Option<String>> = claims
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let eligible = places[i].is_none()
+                && other[i].is_none()
+                && harm(&c.measure)
+                && (c.group == UNKNOWN_GROUP || c.group == "civilians");
+            eligible
+                .then(|| c.source.as_deref().and_then(|s| extractor.nation_of(s)))
+                .flatten()
+                .map(|cc| format!("in:{cc}"))
+        })
+        .collect();
     // a place narrows a figure only where the article divides that measure (or another toll of
     // harm) by place
     let mut by_measure: HashMap<Measure, BTreeSet<&str>> = HashMap::new();
-    for (c, p) in claims.iter().zip(&places) {
-        if let Some(p) = p {
+    for (c, p) in claims.iter().zip(places.iter().zip(&nations)) {
+        if let Some(p) = p.0.as_ref().or(p.1.as_ref()) {
             by_measure.entry(c.measure).or_default().insert(p.as_str());
         }
     }
@@ -336,28 +353,13 @@ pub fn infer_scopes(
     // tolls of harm go together: an article that divides the dead by country ("20,318 in
     // Turkey", "3,513 in Syria") divides the injured by it too, even where it gives one
     // country's injured only
-    let harm = |m: &Measure| matches!(m, Measure::Killed | Measure::Wounded | Measure::Casualties);
     let harm_divided = divided.iter().any(harm);
     let narrows = |m: Measure| divided.contains(&m) || (harm_divided && harm(&m));
-    // a national authority's toll with no place of its own ("the Turkish health minister
-    // said 20,213 died") is its country's, where the article divides the toll by country
+    // ... where the article divides the toll by country
     if harm_divided {
-        let countries: BTreeSet<String> = places
-            .iter()
-            .flatten()
-            .filter_map(|p| p.strip_prefix("in:"))
-            .filter_map(|p| p.split('/').next())
-            .filter(|cc| cc.len() == 2)
-            .map(str::to_string)
-            .collect();
-        for (i, c) in claims.iter().enumerate() {
-            if places[i].is_some() || other[i].is_some() || !harm(&c.measure) {
-                continue;
-            }
-            if let Some(cc) = c.source.as_deref().and_then(|s| extractor.nation_of(s)) {
-                if countries.contains(&cc) {
-                    places[i] = Some(format!("in:{cc}"));
-                }
+        for (p, n) in places.iter_mut().zip(nations) {
+            if p.is_none() {
+                *p = n;
             }
         }
     }
@@ -701,6 +703,20 @@ mod tests {
         // one country only: the speaker's nation narrows nothing
         let text = "In Syria, 26 soldiers died. The Russian Defence Ministry said 4 Russian soldiers were killed.";
         assert_eq!(scope_of(text, 4), None);
+        let text = "In Syria, 26 people died. The Russian Defence Ministry said 4 Russian soldiers were killed.";
+        assert_eq!(
+            scope_of(text, 26),
+            None,
+            "a named side's toll divides nothing"
+        );
+        // the authority's nation is itself one of the places the toll is divided by
+        for text in [
+            "In Syria, 3,553 people died. The Turkish health minister said the toll had risen to 20,213.",
+            "In Siria i morti sono 3.553. Il ministro della Salute turco ha annunciato che il bilancio è salito a 20.213 morti.",
+        ] {
+            assert_eq!(scope_of(text, 20213).as_deref(), Some("in:tr"), "{text}");
+            assert_eq!(scope_of(text, 3553).as_deref(), Some("in:sy"), "{text}");
+        }
     }
 
     #[test]

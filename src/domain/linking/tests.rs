@@ -43,6 +43,7 @@ impl B {
             published: None,
             ingest_seq: article * 10 + version as i64,
             day: None,
+            day_exact: false,
             outlet: format!("outlet {article}"),
             value,
             value_max: None,
@@ -1282,4 +1283,39 @@ fn one_unlisted_source_named_in_two_scripts_is_one_source() {
     assert_eq!(key(en), key(whole));
     assert_eq!(key(part), key(rest));
     assert_ne!(role(f, en), Role::Disputed);
+}
+
+#[test]
+fn a_breakdown_term_another_source_contradicts_the_same_day_is_disputed() {
+    let on = |d: u32| Some(day(d).date());
+    // article 1: the minister's 20,213 in Turkey + 3,553 in Syria = 23,766 in all;
+    // article 2: the disaster agency's 20,318 in Turkey, the same day
+    let mut b = B::new();
+    let minister = b.killed(1, 20213, Some("the health minister"));
+    let syria = b.killed(1, 3553, Some("the White Helmets"));
+    let total = b.killed(1, 23766, None);
+    let agency = b.killed(2, 20318, Some("the disaster agency"));
+    for (id, scope) in [(minister, "in:tr"), (syria, "in:sy"), (agency, "in:tr")] {
+        b.get(id).scope = Some(scope.into());
+    }
+    for id in [minister, syria, total, agency] {
+        b.get(id).day = on(10);
+        b.get(id).day_exact = true;
+    }
+    let facts = b.link();
+    let f = fact(&facts, Measure::Killed, "civilians");
+    assert!(f.conflict, "{:?}", f.members);
+    assert_eq!(role(f, minister), Role::Disputed);
+    assert_eq!(role(f, agency), Role::Disputed);
+    assert_eq!(role(f, syria), Role::Explained);
+
+    // a day apart, the toll rose; with no exact days, the term is the total's share
+    b.get(agency).day = on(11);
+    let facts = b.link();
+    assert!(!fact(&facts, Measure::Killed, "civilians").conflict);
+    b.get(agency).day = on(10);
+    b.get(agency).day_exact = false;
+    let facts = b.link();
+    let f = fact(&facts, Measure::Killed, "civilians");
+    assert_eq!(role(f, minister), Role::Explained, "{:?}", f.members);
 }
