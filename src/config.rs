@@ -1,6 +1,18 @@
-//! Run-time configuration, from the command line and the environment.
+//! Run-time configuration, from the command line and the environment. A leaf: it imports
+//! nothing from the rest of the crate, which reads its settings from here.
 
 use std::path::PathBuf;
+
+mod fetch;
+mod watch;
+
+pub use fetch::FetchSettings;
+pub use watch::{WatchSettings, DEFAULT_MAX_AGE_DAYS};
+
+/// A setting from the environment that cannot be used, with what is expected.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ConfigError(pub String);
 
 /// Default upper bound on a request body (an article as pasted, or an import line).
 pub const DEFAULT_MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
@@ -30,9 +42,9 @@ pub struct AppSettings {
     pub page_cache_ttl: std::time::Duration,
     /// How pages submitted by address are fetched (`CLAIMDB_FETCH_*`; tests allow their local
     /// site here).
-    pub fetch: crate::fetch::FetchSettings,
+    pub fetch: FetchSettings,
     /// How fetched addresses are watched afterwards (`CLAIMDB_WATCH_MAX_AGE_DAYS`).
-    pub watch: crate::watch::WatchSettings,
+    pub watch: WatchSettings,
     /// `CLAIMDB_PUBLIC_URL`: the address readers reach this site at (`https://claims.example`),
     /// the only source of absolute URLs (JSON-LD, feed links). Unset: `http://` and the bound
     /// address (see [`default_public_url`]). Request headers (Host, X-Forwarded-Host,
@@ -50,8 +62,8 @@ impl Default for AppSettings {
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             submit_requires_login: false,
             page_cache_ttl: std::time::Duration::from_secs(DEFAULT_PAGE_CACHE_SECONDS),
-            fetch: crate::fetch::FetchSettings::default(),
-            watch: crate::watch::WatchSettings::default(),
+            fetch: FetchSettings::default(),
+            watch: WatchSettings::default(),
             public_url: None,
         }
     }

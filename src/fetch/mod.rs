@@ -6,7 +6,6 @@ pub mod decode;
 pub mod guard;
 mod meta;
 pub mod read;
-mod settings;
 
 use std::error::Error as StdError;
 use std::sync::Arc;
@@ -15,9 +14,9 @@ use reqwest::header::{self, HeaderMap};
 use reqwest::StatusCode;
 use url::Url;
 
+pub use crate::config::FetchSettings;
 use guard::{AllowedHosts, GuardedResolver, Refusal};
 pub use read::{read_article, ReadArticle, ReadError};
-pub use settings::FetchSettings;
 
 /// HTTP validators of a previous fetch, for a conditional request.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
