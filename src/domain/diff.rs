@@ -308,10 +308,6 @@ fn joins_word(prev: char, c: char, next: char) -> bool {
     }
 }
 
-fn is_arabic_diacritic(c: char) -> bool {
-    matches!(c, '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}')
-}
-
 /// Comparison key of a word: NFC, without Arabic diacritics and tatweel, Arabic-Indic digits
 /// folded to ASCII.
 fn word_key(word: &str) -> String {
@@ -319,12 +315,8 @@ fn word_key(word: &str) -> String {
         return word.to_string();
     }
     word.nfc()
-        .filter(|&c| !is_arabic_diacritic(c))
-        .map(|c| match c {
-            '\u{0660}'..='\u{0669}' => char::from(b'0' + (c as u32 - 0x0660) as u8),
-            '\u{06F0}'..='\u{06F9}' => char::from(b'0' + (c as u32 - 0x06F0) as u8),
-            _ => c,
-        })
+        .filter(|&c| !crate::domain::arabic::is_mark(c))
+        .map(|c| crate::domain::arabic::ascii_digit(c).unwrap_or(c))
         .collect()
 }
 

@@ -5,6 +5,7 @@ pub mod extract;
 pub mod linking;
 
 pub use claim::{ExtractedClaim, Measure, Qualifier, Stage, UNKNOWN_GROUP};
+pub mod arabic;
 pub mod auth;
 pub mod diff;
 pub mod language;

@@ -4,21 +4,18 @@
 
 use std::sync::OnceLock;
 
-/// Folds one character; `None` drops it (diacritics, tatweel).
-fn fold_char(c: char) -> Option<char> {
-    match c {
-        '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}' => None,
-        'أ' | 'إ' | 'آ' | 'ٱ' => Some('ا'),
-        'ة' => Some('ه'),
-        'ى' => Some('ي'),
-        '٠'..='٩' => char::from_digit(c as u32 - '٠' as u32, 10),
-        '۰'..='۹' => char::from_digit(c as u32 - '۰' as u32, 10),
-        _ => Some(c),
-    }
-}
+use crate::domain::arabic::{self, is_letter as is_arabic_letter};
 
-fn is_arabic_letter(c: char) -> bool {
-    ('\u{0621}'..='\u{064A}').contains(&c) || ('\u{0671}'..='\u{06D3}').contains(&c)
+/// Folds one character (see [`crate::domain::arabic`]); `None` drops it (diacritics, tatweel).
+fn fold_char(c: char) -> Option<char> {
+    if arabic::is_mark(c) {
+        return None;
+    }
+    Some(
+        arabic::base_letter(c)
+            .or_else(|| arabic::ascii_digit(c))
+            .unwrap_or(c),
+    )
 }
 
 /// Prefixes (conjunction, preposition, article) an Arabic word may carry, longest first.

@@ -27,24 +27,9 @@ impl Hasher for FxHasher {
 
 pub(crate) type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
-/// Arabic diacritics (harakat, tanween, shadda, sukun, dagger alef) and tatweel.
-pub(crate) fn is_arabic_mark(c: char) -> bool {
-    matches!(c, '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}' | '\u{06D6}'..='\u{06ED}')
-}
-
-pub(crate) fn is_arabic_letter(c: char) -> bool {
-    matches!(c, '\u{0621}'..='\u{064A}' | '\u{0671}'..='\u{06D3}')
-}
-
-/// The value of a decimal digit in ASCII, Arabic-Indic or Extended Arabic-Indic form.
-pub(crate) fn digit_value(c: char) -> Option<u32> {
-    match c {
-        '0'..='9' => Some(c as u32 - '0' as u32),
-        '\u{0660}'..='\u{0669}' => Some(c as u32 - 0x0660),
-        '\u{06F0}'..='\u{06F9}' => Some(c as u32 - 0x06F0),
-        _ => None,
-    }
-}
+pub(crate) use crate::domain::arabic::{
+    digit_value, is_letter as is_arabic_letter, is_mark as is_arabic_mark,
+};
 
 /// Appends the folded form of `c`: lower case, no diacritics, one alef, ta marbuta as ha,
 /// alef maqsura as ya, typographic apostrophes as `'`.
@@ -53,10 +38,11 @@ pub(crate) fn fold_char_into(c: char, out: &mut String) {
         out.push(c.to_ascii_lowercase());
         return;
     }
+    if let Some(base) = crate::domain::arabic::base_letter(c) {
+        out.push(base);
+        return;
+    }
     match c {
-        'أ' | 'إ' | 'آ' | 'ٱ' => out.push('ا'),
-        'ة' => out.push('ه'),
-        'ى' => out.push('ي'),
         '’' | '‘' | 'ʼ' | '`' => out.push('\''),
         '\u{2010}' | '\u{2011}' => out.push('-'),
         _ if is_arabic_letter(c) => out.push(c),

@@ -33,14 +33,9 @@ fn fold_decomposed(c: char, pieces: &mut Vec<Piece>) {
     if is_combining_mark(c) || matches!(c, '\u{0640}' | '\u{200c}' | '\u{200d}' | '\u{200f}') {
         return;
     }
-    let mapped = match c {
-        'ٱ' => 'ا',
-        'ى' => 'ي',
-        'ة' => 'ه',
-        '٠'..='٩' => char::from(b'0' + (c as u32 - '٠' as u32) as u8),
-        '۰'..='۹' => char::from(b'0' + (c as u32 - '۰' as u32) as u8),
-        _ => c,
-    };
+    let mapped = crate::domain::arabic::base_letter(c)
+        .or_else(|| crate::domain::arabic::ascii_digit(c))
+        .unwrap_or(c);
     if mapped.is_alphanumeric() {
         let mut buf = ['\0'; 3];
         let mut n = 0u8;
