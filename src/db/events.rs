@@ -710,7 +710,7 @@ fn signature_of_articles(
         let stored = super::articles::claims_of_version(conn, version.id)?;
         let published = published.map(|d| d.date_naive());
         let address_day = url.as_deref().and_then(date_in_url);
-        let article_sig = signature(
+        let mut article_sig = signature(
             &version.body,
             &language,
             published.or(address_day),
@@ -718,7 +718,6 @@ fn signature_of_articles(
             gazetteer,
         );
         let day = article_day(published, &article_sig, address_day);
-        let mut article_sig = article_sig;
         article_sig.article_days.extend(day);
         sig.merge(&article_sig);
         from = widen(from, day, true);

@@ -346,10 +346,8 @@ pub fn merge_into_event(
             events::updated_at.eq(diesel::dsl::now),
         ))
         .execute(conn)?;
-    if let (true, Some(_), Some(day)) = (was_undated, generated_title, from) {
-        if !merged.article_days.is_empty() {
-            retitle(conn, event_id, &merged, day)?;
-        }
+    if let (true, Some(_), Some((day, _))) = (was_undated, generated_title, merged.article_span()) {
+        retitle(conn, event_id, &merged, day)?;
     }
     Ok(())
 }
@@ -512,11 +510,17 @@ fn link_claims(conn: &mut PgConnection, event_id: i64) -> QueryResult<Vec<LinkCl
         .collect())
 }
 
-/// The texts of an event's article versions and the first day its articles date it by, for
-/// reading the day each figure was reported ([`LinkClaim::day`]).
+/// The texts of an event's article versions, each with the latest weekday it names (read once,
+/// when first needed), and the first day its articles date it by, for reading the day each
+/// figure was reported ([`LinkClaim::day`]).
 struct ReportDays {
-    bodies: HashMap<(i64, i32), String>,
+    bodies: HashMap<(i64, i32), VersionText>,
     event_start: Option<NaiveDate>,
+}
+
+struct VersionText {
+    body: String,
+    latest_weekday: std::cell::OnceCell<Option<NaiveDate>>,
 }
 
 impl ReportDays {
@@ -543,7 +547,19 @@ impl ReportDays {
             ))
             .load(conn)?;
         Ok(ReportDays {
-            bodies: bodies.into_iter().map(|(a, n, b)| ((a, n), b)).collect(),
+            bodies: bodies
+                .into_iter()
+                .map(|(a, n, body)| {
+                    let latest_weekday = std::cell::OnceCell::new();
+                    (
+                        (a, n),
+                        VersionText {
+                            body,
+                            latest_weekday,
+                        },
+                    )
+                })
+                .collect(),
             event_start,
         })
     }
@@ -558,7 +574,11 @@ impl ReportDays {
         start: i32,
         own: Option<NaiveDate>,
     ) -> (Option<NaiveDate>, bool) {
-        let Some(body) = self.bodies.get(&(article_id, version)) else {
+        let Some(VersionText {
+            body,
+            latest_weekday,
+        }) = self.bodies.get(&(article_id, version))
+        else {
             return (own, own.is_some());
         };
         let at = start.max(0) as usize;
@@ -570,10 +590,12 @@ impl ReportDays {
         {
             return (Some(day), true);
         }
-        let bound = weekdays_named(body, None, self.event_start)
-            .into_iter()
-            .max();
-        (bound, false)
+        let bound = latest_weekday.get_or_init(|| {
+            weekdays_named(body, None, self.event_start)
+                .into_iter()
+                .max()
+        });
+        (*bound, false)
     }
 }
 

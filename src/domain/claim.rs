@@ -30,6 +30,17 @@ pub enum Measure {
     Count,
 }
 
+impl Measure {
+    /// A toll of harm (killed, wounded, casualties): counts that break down into shares (by
+    /// place, by side) and only grow while bodies are found and the wounded die.
+    pub fn is_harm_toll(self) -> bool {
+        matches!(
+            self,
+            Measure::Killed | Measure::Wounded | Measure::Casualties
+        )
+    }
+}
+
 /// Where a figure stands in its source's count, as its sentence says (see
 /// `domain::linking::stage`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -60,23 +60,24 @@ async fn sana_the_agency_is_not_a_place() {
     assert!(event["date_from"].is_string(), "{event}");
 }
 
+/// A first report with no published date and no year anywhere.
+fn undated_first_report() -> serde_json::Value {
+    json!({"text": "Missile strike on Kramatorsk station\n\nA missile struck the railway station in Kramatorsk, killing at least 50 people, officials said.",
+           "url": "https://wire.example/kramatorsk-strike", "outlet": "Wire"})
+}
+
+/// A later report without a published date: its address names 2022, its text "8 April".
+fn address_dated_later_report() -> serde_json::Value {
+    json!({"text": "Kramatorsk station toll rises to 52\n\nThe toll of the missile strike on the railway station in Kramatorsk on 8 April rose to 52, the governor said.",
+           "url": "https://news.example/2022/04/09/kramatorsk-toll", "outlet": "News"})
+}
+
 #[tokio::test]
 async fn an_undated_event_takes_its_day_from_the_text_and_address_of_a_later_report() {
     let app = spawn_app().await;
     // no published date, no year anywhere: dated by the day it was stored, for now
-    let first = post(
-        &app,
-        json!({"text": "Missile strike on Kramatorsk station\n\nA missile struck the railway station in Kramatorsk, killing at least 50 people, officials said.",
-               "url": "https://wire.example/kramatorsk-strike", "outlet": "Wire"}),
-    )
-    .await;
-    // a later report without a published date: its address names 2022, its text "8 April"
-    let second = post(
-        &app,
-        json!({"text": "Kramatorsk station toll rises to 52\n\nThe toll of the missile strike on the railway station in Kramatorsk on 8 April rose to 52, the governor said.",
-               "url": "https://news.example/2022/04/09/kramatorsk-toll", "outlet": "News"}),
-    )
-    .await;
+    let first = post(&app, undated_first_report()).await;
+    let second = post(&app, address_dated_later_report()).await;
     assert_eq!(first.event_id, second.event_id, "one event for one strike");
     let event = app
         .get_json(&format!("/api/events/{}", first.event_id))
@@ -91,12 +92,7 @@ async fn an_undated_event_takes_its_day_from_the_text_and_address_of_a_later_rep
 #[tokio::test]
 async fn a_reviewers_title_survives_a_later_report_that_dates_the_event() {
     let app = spawn_app().await;
-    let first = post(
-        &app,
-        json!({"text": "Missile strike on Kramatorsk station\n\nA missile struck the railway station in Kramatorsk, killing at least 50 people, officials said.",
-               "url": "https://wire.example/kramatorsk-strike", "outlet": "Wire"}),
-    )
-    .await;
+    let first = post(&app, undated_first_report()).await;
     app.sign_in_as("editor", "reviewer").await;
     let renamed = app
         .post_form(
@@ -105,12 +101,7 @@ async fn a_reviewers_title_survives_a_later_report_that_dates_the_event() {
         )
         .await;
     assert_eq!(renamed.status().as_u16(), 303);
-    let second = post(
-        &app,
-        json!({"text": "Kramatorsk station toll rises to 52\n\nThe toll of the missile strike on the railway station in Kramatorsk on 8 April rose to 52, the governor said.",
-               "url": "https://news.example/2022/04/09/kramatorsk-toll", "outlet": "News"}),
-    )
-    .await;
+    let second = post(&app, address_dated_later_report()).await;
     assert_eq!(first.event_id, second.event_id);
     let event = app
         .get_json(&format!("/api/events/{}", first.event_id))

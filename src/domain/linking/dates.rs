@@ -422,10 +422,8 @@ fn find_dates_in_line(text: &str, published: Option<NaiveDate>) -> Vec<DayMentio
                 continue;
             }
             if let Some((wd, n)) = entry.lookup(WEEKDAY_TABLE, &words, i) {
-                let wd = wd as u32;
-                let back = (p.weekday().num_days_from_monday() + 7 - wd) % 7;
                 push(
-                    Some(DayMention::from_date(p - Duration::days(back as i64))),
+                    Some(DayMention::from_date(weekday_on_or_before(p, wd as u32))),
                     &mut out,
                 );
                 i += n;
@@ -435,6 +433,12 @@ fn find_dates_in_line(text: &str, published: Option<NaiveDate>) -> Vec<DayMentio
         i += 1;
     }
     out
+}
+
+/// The latest day on or before `day` that falls on weekday `wd` (0 = Monday).
+fn weekday_on_or_before(day: NaiveDate, wd: u32) -> NaiveDate {
+    let back = (day.weekday().num_days_from_monday() + 7 - wd) % 7;
+    day - Duration::days(i64::from(back))
 }
 
 /// The days the weekdays named in `text` stand for ("said Friday", «يوم السبت», "samedi"): the
@@ -461,8 +465,7 @@ pub fn weekdays_named(
         };
         let wd = wd as u32;
         let day = if let Some(p) = reported {
-            let back = (p.weekday().num_days_from_monday() + 7 - wd) % 7;
-            Some(p - Duration::days(back as i64))
+            Some(weekday_on_or_before(p, wd))
         } else {
             event_start.map(|s| {
                 let ahead = (wd + 7 - s.weekday().num_days_from_monday()) % 7;

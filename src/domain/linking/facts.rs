@@ -23,8 +23,9 @@
 //!    homeless"): then it is compared in rule 6 with other sources' figures of that scope.
 //!    So do two or three figures of one article version that add up to another of its figures
 //!    (an article's own breakdown, whoever gives each term; but a term for a narrower place that
-//!    another source contradicts on the same day stays a rival, compared in rule 6), and a figure at most an eighth of
-//!    another figure of its article ([`SHARE_RATIO`]: a share, not a rival count).
+//!    another source contradicts on the same day stays a rival, compared in rule 6), and a
+//!    figure at most an eighth of another figure of its article ([`SHARE_RATIO`]: a share, not
+//!    a rival count).
 //!    A figure its report calls an earlier count ([`super::stage`]), and the same figure in other
 //!    reports, is explained as superseded when the question has a current figure of another
 //!    value ([`earlier_counts`]).
@@ -39,7 +40,7 @@
 //!    together with another source's position is disputed; the fact is then a conflict. A
 //!    provisional toll of harm reads as "at least" its figure. Two tolls of harm reported on
 //!    different days ([`LinkClaim::day`]), the later one higher, are a toll that rose between
-//!    the reports: the earlier is explained, not disputed ([`rise_between`]).
+//!    the reports: the earlier is explained, not disputed ([`rose_between`]).
 //! 7. A toll of everyone (`unknown`) below another source's toll of civilians, same measure and
 //!    scope, disputes it; the civilians' figure joins the question of everyone ([`floors`]).
 //!
@@ -182,20 +183,11 @@ fn cmp_order(a: &LinkClaim, b: &LinkClaim) -> Ordering {
     }
 }
 
-/// Whether a measure is a toll of harm (killed, wounded, casualties): counts that break down
-/// into shares and only grow while bodies are found and the wounded die.
-fn is_harm_toll(measure: Measure) -> bool {
-    matches!(
-        measure,
-        Measure::Killed | Measure::Wounded | Measure::Casualties
-    )
-}
-
 /// The counts a figure allows. A provisional toll of harm allows any count from it up.
 fn interval(c: &LinkClaim) -> Interval {
     let qualifier = match c.qualifier {
         Qualifier::Exact | Qualifier::Approx
-            if is_harm_toll(c.measure) && c.value > 0 && c.stage == Some(Stage::Provisional) =>
+            if c.measure.is_harm_toll() && c.value > 0 && c.stage == Some(Stage::Provisional) =>
         {
             Qualifier::AtLeast
         }
@@ -654,11 +646,9 @@ fn link_fact(measure: Measure, group: &str, idx: &[usize], all: &[Resolved]) -> 
                 Relation::Same => {
                     if ip.overlaps(&iq) {
                         fits[i].push(j);
-                    } else if let Some(step) = rise_between(p.c, q.c) {
-                        if step == Ordering::Less {
-                            risen_since[i].get_or_insert(j);
-                        }
-                    } else {
+                    } else if rose_between(p.c, q.c) {
+                        risen_since[i].get_or_insert(j);
+                    } else if !rose_between(q.c, p.c) {
                         against[i].push(j);
                     }
                     others[i].push(named(q));
@@ -832,25 +822,17 @@ fn dispute_sides(
 /// the search is cubic in it.
 const SUM_SEARCH_LIMIT: usize = 40;
 
-/// Whether `sum` is what `whole` states: the same count, or, for "more than N", a count a
-/// little above N (a sum of 2,308 for "more than 2,300").
-/// Rule 6b: two sources' tolls of harm reported on different days, the later one higher: the
-/// toll rose between the reports (bodies are found, the wounded die), which is no disagreement.
-/// Returns `Less` when `a` is the earlier, lower one, `Greater` when `b` is; `None` when their
-/// days are unknown or equal, or the later toll is not higher.
-fn rise_between(a: &LinkClaim, b: &LinkClaim) -> Option<Ordering> {
-    if !is_harm_toll(a.measure) {
-        return None;
-    }
-    let (da, db) = (a.day?, b.day?);
-    let (ia, ib) = (interval(a), interval(b));
-    match da.cmp(&db) {
-        Ordering::Less if ia.hi < ib.lo => Some(Ordering::Less),
-        Ordering::Greater if ib.hi < ia.lo => Some(Ordering::Greater),
-        _ => None,
-    }
+/// Rule 6b: whether a toll of harm rose from `earlier` to `later`, two sources' figures
+/// reported on different days, the later one higher (bodies are found, the wounded die): no
+/// disagreement. False when either day is unknown.
+fn rose_between(earlier: &LinkClaim, later: &LinkClaim) -> bool {
+    earlier.measure.is_harm_toll()
+        && matches!((earlier.day, later.day), (Some(a), Some(b)) if a < b)
+        && interval(earlier).hi < interval(later).lo
 }
 
+/// Whether `sum` is what `whole` states: the same count, or, for "more than N", a count a
+/// little above N (a sum of 2,308 for "more than 2,300").
 fn sum_matches(sum: i64, whole: &LinkClaim) -> bool {
     match whole.qualifier {
         Qualifier::AtLeast => sum >= whole.value && (sum as f64) <= whole.value as f64 * 1.1,
@@ -919,8 +901,7 @@ fn contradicted_same_day(c: &LinkClaim, members: &[&Resolved]) -> bool {
     let Some(day) = c.day.filter(|_| c.day_exact) else {
         return false;
     };
-    let own = members.iter().find(|r| r.c.claim_id == c.claim_id);
-    let Some(own) = own else {
+    let Some(own) = members.iter().find(|r| r.c.claim_id == c.claim_id) else {
         return false;
     };
     members.iter().any(|r| {
@@ -952,7 +933,7 @@ fn dwarfed(members: &[&Resolved]) -> Vec<(i64, String)> {
         let c = r.c;
         // crowd sizes and arrests are disputed by orders of magnitude (police 3,000, organisers
         // 40,000); only tolls of harm break down into shares
-        if c.value <= 0 || !is_harm_toll(c.measure) {
+        if c.value <= 0 || !c.measure.is_harm_toll() {
             continue;
         }
         let whole = largest[&doc_key(c)]

@@ -313,7 +313,6 @@ pub fn infer_scopes(
         places[i] = place_scope(before, after, gazetteer)
             .or_else(|| opening_place(&text[s_from..c.start], gazetteer));
     }
-    let harm = |m: &Measure| matches!(m, Measure::Killed | Measure::Wounded | Measure::Casualties);
     // a national authority's toll of people of no named side, with no place of its own ("the
     // Turkish health minister said 20,213 died"), is its country's
     let nations: Vec<Option<String>> = claims
@@ -322,7 +321,7 @@ pub fn infer_scopes(
         .map(|(i, c)| {
             let eligible = places[i].is_none()
                 && other[i].is_none()
-                && harm(&c.measure)
+                && c.measure.is_harm_toll()
                 && (c.group == UNKNOWN_GROUP || c.group == "civilians");
             eligible
                 .then(|| c.source.as_deref().and_then(|s| extractor.nation_of(s)))
@@ -353,8 +352,8 @@ pub fn infer_scopes(
     // tolls of harm go together: an article that divides the dead by country ("20,318 in
     // Turkey", "3,513 in Syria") divides the injured by it too, even where it gives one
     // country's injured only
-    let harm_divided = divided.iter().any(harm);
-    let narrows = |m: Measure| divided.contains(&m) || (harm_divided && harm(&m));
+    let harm_divided = divided.iter().any(|m| m.is_harm_toll());
+    let narrows = |m: Measure| divided.contains(&m) || (harm_divided && m.is_harm_toll());
     // ... where the article divides the toll by country
     if harm_divided {
         for (p, n) in places.iter_mut().zip(nations) {

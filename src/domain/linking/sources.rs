@@ -326,20 +326,11 @@ impl SourceDirectory {
         if count(folded) == 0 {
             return 0;
         }
-        let mut r = format!(
-            " {} ",
-            folded.split_whitespace().collect::<Vec<_>>().join(" ")
-        );
-        for f in &self.multiword_filler {
-            r = r.replace(f.as_str(), " ");
-        }
-        count(&r)
+        count(&self.without_multiword_filler(folded))
     }
 
-    /// The words of an attribution that are not filler, folded, Arabic article taken off
-    /// ("the Russian Defence Ministry" → russian, defence, ministry; "an official" → none).
-    pub fn key_words(&self, raw: &str) -> Vec<String> {
-        let folded = fold(raw);
+    /// Folded text with its two-word fillers ("porte parole") blanked out.
+    fn without_multiword_filler(&self, folded: &str) -> String {
         let mut padded = format!(
             " {} ",
             folded.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -348,6 +339,12 @@ impl SourceDirectory {
             padded = padded.replace(f.as_str(), " ");
         }
         padded
+    }
+
+    /// The words of an attribution that are not filler, folded, Arabic article taken off
+    /// ("the Russian Defence Ministry" → russian, defence, ministry; "an official" → none).
+    pub fn key_words(&self, raw: &str) -> Vec<String> {
+        self.without_multiword_filler(&fold(raw))
             .split_whitespace()
             .map(strip_arabic_article)
             .filter(|w| !self.filler.contains(*w))

@@ -97,16 +97,6 @@ pub fn title_place<'g>(
         .map(|(p, _)| p.key.as_str())
 }
 
-/// The day an event is dated by: the publication day, else the earliest full date its text names,
-/// else `stored` (the day the article was stored).
-pub fn event_day(
-    published: Option<NaiveDate>,
-    sig: &EventSignature,
-    stored: NaiveDate,
-) -> NaiveDate {
-    article_day(published, sig, None).unwrap_or(stored)
-}
-
 /// The day an article dates its event by, when it gives one: its publication day, else the
 /// earliest full date its text names, else the day its address names (`address_day`, see
 /// [`crate::domain::url_date`]). The text's dates come before the address's because they name
@@ -251,19 +241,16 @@ mod tests {
     }
 
     #[test]
-    fn the_day_comes_from_publication_then_text_then_storage() {
-        let stored = NaiveDate::from_ymd_opt(2026, 1, 2).unwrap_or_default();
+    fn the_day_comes_from_publication_then_text() {
         let s = sig("On 8 April 2022 a missile hit Kramatorsk.", &[]);
         let published = NaiveDate::from_ymd_opt(2022, 4, 9);
+        assert_eq!(article_day(published, &s, None), published);
         assert_eq!(
-            event_day(published, &s, stored),
-            published.unwrap_or_default()
+            article_day(None, &s, None),
+            NaiveDate::from_ymd_opt(2022, 4, 8)
         );
-        assert_eq!(
-            event_day(None, &s, stored),
-            NaiveDate::from_ymd_opt(2022, 4, 8).unwrap_or_default()
-        );
-        assert_eq!(event_day(None, &EventSignature::default(), stored), stored);
+        // nothing dates it: the caller dates the event by the day it was stored
+        assert_eq!(article_day(None, &EventSignature::default(), None), None);
     }
 
     #[test]
